@@ -1,0 +1,184 @@
+"""Plain text and Markdown: strip scraping debris, keep paragraphs, find title and date.
+
+The same `tidy` pass finishes the text of every other format too, so a rule for page
+furniture is written once.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .. import lexicon
+from ..records import Article, Document
+from .dates import find_date, iso_date
+
+# A header zone line this short that is not a sentence is page furniture (author name,
+# "Updated:", section label). Four words covers "By Jane Q. Doe" style names.
+SHORT_LINE_WORDS = 4
+# The header zone ends at the first real paragraph: 25 words is longer than any title,
+# caption or standfirst line seen in the seed and extraction-benchmark pages.
+BODY_PARAGRAPH_WORDS = 25
+# Trailing furniture is only cut in the last part of the text, so that a heading
+# "Related" in the middle of a long report never truncates it.
+TRAILING_ZONE = 0.5
+TERMINAL = ('.', '!', '?', '"', '”', '’', "'", ':', ')', '…')
+
+
+@dataclass
+class Block:
+    text: str
+    heading: bool = False
+
+
+def parse_text(document: Document, text: str) -> list[Article]:
+    return [_article(document, text, "text")]
+
+
+def parse_markdown(document: Document, text: str) -> list[Article]:
+    return [_article(document, text, "markdown")]
+
+
+def _article(document: Document, raw: str, fmt: str) -> Article:
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    date, raw = _date_header(raw)
+    blocks = _blocks(raw, markdown=(fmt == "markdown"))
+    title = _title(blocks)
+    date = date or _byline_date(blocks)
+    text = tidy(blocks, title)
+    return Article(origin=document.origin, text=text, title=title, url=document.url,
+                   published=date, format=fmt)
+
+
+def _date_header(raw: str) -> tuple[str | None, str]:
+    match = re.match(lexicon.load("debris")["date_header"], raw, re.I)
+    if not match:
+        return None, raw
+    return iso_date(match.group("date")), raw[match.end():]
+
+
+def _blocks(raw: str, markdown: bool) -> list[Block]:
+    blocks = []
+    for chunk in re.split(r"\n\s*\n", raw):
+        for line in (chunk.split("\n") if _is_list_or_lines(chunk) else [chunk]):
+            block = _block(line, markdown)
+            if block is not None:
+                blocks.append(block)
+    return blocks
+
+
+def _is_list_or_lines(chunk: str) -> bool:
+    """A chunk of short lines (header zone, list) is split into lines; prose is joined."""
+    lines = [l for l in chunk.split("\n") if l.strip()]
+    return len(lines) > 1 and (any(len(l.split()) <= SHORT_LINE_WORDS for l in lines)
+                               or all(re.match(r"\s*([-*+]|\d+\.)\s", l) for l in lines))
+
+
+def _block(line: str, markdown: bool) -> Block | None:
+    text = " ".join(line.split())
+    if not text or re.fullmatch(r"[-*_=]{3,}", text):
+        return None
+    heading = bool(re.match(r"#{1,6}\s", text))
+    if markdown or heading:
+        text = strip_markdown(text)
+    return Block(text, heading) if text else None
+
+
+def strip_markdown(text: str) -> str:
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)               # images
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)            # links keep their words
+    text = re.sub(r"<https?://[^>]*>", "", text)                    # bare autolinks
+    text = re.sub(r"^#{1,6}\s+|^>\s?|^[-*+]\s+", "", text)
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<!\w)[*_](\S[^*_]*?)[*_](?!\w)", r"\1", text)
+    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", text)       # escapes
+    return " ".join(text.split())
+
+
+def _title(blocks: list[Block]) -> str | None:
+    for block in blocks[:3]:
+        words = len(block.text.split())
+        if 3 <= words <= 30 and not block.text.endswith((".", "?\"")) and not _is_debris(block.text):
+            if not _byline(block.text):
+                return block.text
+    return None
+
+
+def _byline(text: str):
+    for pattern in lexicon.patterns("debris", "byline"):
+        match = pattern.match(text)
+        if match:
+            return match
+    return None
+
+
+def _byline_date(blocks: list[Block]) -> str | None:
+    for block in blocks[:12]:
+        match = _byline(block.text)
+        if match and match.groupdict().get("date"):
+            found = find_date(match.group("date")) or iso_date(match.group("date"))
+            if found:
+                return found
+    return None
+
+
+def _is_debris(text: str) -> bool:
+    return any(p.search(text) for p in lexicon.patterns("debris", "drop_lines"))
+
+
+def _is_trailing_heading(text: str) -> bool:
+    return len(text.split()) <= 8 and any(p.search(text) for p in lexicon.patterns("debris", "trailing_headings"))
+
+
+def tidy(blocks: list[Block], title: str | None) -> str:
+    """Paragraphs of article text from blocks: furniture dropped, page breaks re-joined."""
+    blocks = _cut_trailing(blocks)
+    blocks = _drop_tweets(blocks)
+    kept = [b for b in _drop_header_furniture(blocks, title) if not _is_debris(b.text) and not _byline(b.text)]
+    if kept and not kept[0].heading:
+        kept[0] = Block(re.sub(lexicon.load("debris")["dateline"], "", kept[0].text), False)
+    return "\n\n".join(_rejoin(kept))
+
+
+def _cut_trailing(blocks: list[Block]) -> list[Block]:
+    start = int(len(blocks) * TRAILING_ZONE)
+    for i in range(max(start, 1), len(blocks)):
+        if _is_trailing_heading(blocks[i].text):
+            return blocks[:i]
+    return blocks
+
+
+def _drop_tweets(blocks: list[Block]) -> list[Block]:
+    """An embedded post is its text followed by '— Name (@handle) date': drop both."""
+    out: list[Block] = []
+    for block in blocks:
+        if re.match(r"^—\s.*\(@\w+\)", block.text):
+            if out and not out[-1].heading:
+                out.pop()
+            continue
+        out.append(block)
+    return out
+
+
+def _drop_header_furniture(blocks: list[Block], title: str | None) -> list[Block]:
+    body_at = next((i for i, b in enumerate(blocks) if len(b.text.split()) >= BODY_PARAGRAPH_WORDS), 0)
+    out = []
+    for i, block in enumerate(blocks):
+        if title and block.text.strip(" *#") == title:
+            continue
+        if i < body_at and len(block.text.split()) <= SHORT_LINE_WORDS and not block.heading:
+            continue
+        out.append(block)
+    return out
+
+
+def _rejoin(blocks: list[Block]) -> list[str]:
+    """A paragraph cut by a page break (no closing punctuation) continues in the next one."""
+    out: list[str] = []
+    open_end = False
+    for block in blocks:
+        if open_end and not block.heading and out:
+            out[-1] = f"{out[-1]} {block.text}"
+        else:
+            out.append(block.text)
+        open_end = not block.heading and not block.text.rstrip().endswith(TERMINAL) and len(block.text.split()) > SHORT_LINE_WORDS
+    return out

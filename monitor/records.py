@@ -1,0 +1,127 @@
+"""Typed records that cross stage boundaries: fetch -> clean -> claims -> diff -> notify.
+
+Every record is a frozen dataclass so that a stage can never change what an earlier
+stage handed it; a stage that wants a different value builds a new record.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Document:
+    """Raw bytes as they arrived, before anything is known about their format."""
+
+    origin: str                 # the path given to `ingest`, or the URL fetched
+    body: bytes
+    url: str | None = None      # the URL the bytes came from, when fetched
+    media_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news item reduced to its text and metadata by the cleaner."""
+
+    origin: str                 # what the user gave us: a path or a URL
+    text: str                   # paragraphs separated by one blank line
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None   # ISO 8601 date (YYYY-MM-DD) or datetime
+    format: str = "text"        # text | markdown | html | wordpress | feed
+    guid: str | None = None
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.text.split("\n\n") if p.strip()]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who states something, from the most specific level to the least.
+
+    `levels` holds (key, display) pairs: person, then body, then government or
+    organisation. Keys are stable across articles; displays are for people.
+    """
+
+    levels: tuple[tuple[str, str], ...]
+
+    @property
+    def key(self) -> str:
+        return self.levels[0][0]
+
+    @property
+    def name(self) -> str:
+        return self.levels[0][1]
+
+    def describe(self, start: int = 0) -> str:
+        """'Lloyd Austin (Pentagon, United States)' from level `start` on."""
+        names = [display for _, display in self.levels[start:]]
+        if not names:
+            return ""
+        return names[0] if len(names) == 1 else f"{names[0]} ({', '.join(names[1:])})"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number attached to what it counts."""
+
+    cls: str                    # counted-noun class from the lexicon: troops, deaths, votes...
+    scope: str | None           # place or group that is counted: "North Korea", a candidate
+    value: float
+    low: float | None
+    high: float | None
+    qualifier: str | None       # "at least", "close to", "hundreds"...
+    vague: bool                 # no digits: "hundreds", "thousands"
+    unit: str                   # the counted noun as written, a currency or %
+    source: Actor | None        # None: the outlet itself
+    sentence: str
+    quote: str                  # the words the figure was read from
+    past: bool = False          # reported as an earlier statement
+
+
+@dataclass(frozen=True)
+class Position:
+    """What an actor says about a proposition."""
+
+    actor: Actor
+    scale: str                  # truth | action
+    topic_words: tuple[str, ...]  # content words of the proposition
+    topic_text: str             # the proposition as written
+    anaphoric: bool             # "denied the reports": refers to the story's main claim
+    prospect: bool              # about what would/will happen
+    stance: str
+    cue: str
+    sentence: str
+    past: bool = False
+
+
+@dataclass(frozen=True)
+class Claims:
+    article: Article
+    figures: tuple[Figure, ...] = ()
+    positions: tuple[Position, ...] = ()
+    keywords: tuple[str, ...] = ()          # content words, for story assignment
+    entities: tuple[str, ...] = ()          # actor and place keys, for story assignment
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str                   # figure | position
+    change: str                 # revised | new_estimate | stance_changed
+    subject: str
+    actor: str | None
+    article: str
+    evidence: str
+    published: str | None
+    value: float | None = None
+    previous_value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    stance: str | None = None
+    previous_stance: str | None = None
+    previous_article: str | None = None
+    previous_evidence: str | None = None
+    previous_published: str | None = None
+    story: str | None = None
+    speaker: str | None = None
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
