@@ -28,3 +28,8 @@ def alternation(words) -> str:
     """A regex alternation of phrases, longest first, spaces matching any white space."""
     ordered = sorted({w for w in words if w}, key=len, reverse=True)
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
+def alternation_regex(patterns) -> str:
+    """A regex alternation of patterns that are already regular expressions."""
+    return "|".join(f"(?:{p})" for p in patterns)

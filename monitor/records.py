@@ -5,7 +5,7 @@ stage handed it; a stage that wants a different value builds a new record.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,11 @@ class Article:
     @property
     def paragraphs(self) -> list[str]:
         return [p for p in self.text.split("\n\n") if p.strip()]
+
+    @property
+    def link(self) -> str:
+        """What an alert names as the article: its URL, else the path given to ingest."""
+        return self.url or self.origin
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,8 @@ class Figure:
     """A number attached to what it counts."""
 
     cls: str                    # counted-noun class from the lexicon: troops, deaths, votes...
-    scope: str | None           # place or group that is counted: "North Korea", a candidate
+    who: str | None             # whose count, for casualties and votes: "troops", a candidate
+    place: str | None           # scope: the country or group counted ("North Korea")
     value: float
     low: float | None
     high: float | None
@@ -76,7 +82,7 @@ class Figure:
     source: Actor | None        # None: the outlet itself
     sentence: str
     quote: str                  # the words the figure was read from
-    past: bool = False          # reported as an earlier statement
+    past: bool = False          # a superseded value ("up from 1,500")
 
 
 @dataclass(frozen=True)
@@ -85,27 +91,32 @@ class Position:
 
     actor: Actor
     scale: str                  # truth | action
-    topic_words: tuple[str, ...]  # content words of the proposition
+    stance: str                 # a label of the contract
+    cue: str                    # the words that carry the stance
+    topic_terms: tuple[str, ...]  # content words of the proposition, normalised
     topic_text: str             # the proposition as written
-    anaphoric: bool             # "denied the reports": refers to the story's main claim
-    prospect: bool              # about what would/will happen
-    stance: str
-    cue: str
+    anaphoric: bool             # "denied the reports": points back to the story's claim
+    prospect: bool              # about what would or will happen
+    action: str | None          # action scale: the action's canonical verb
     sentence: str
-    past: bool = False
+    past: bool = False          # an earlier statement, reported as background
 
 
 @dataclass(frozen=True)
 class Claims:
+    """Everything the claim stage read in one article."""
+
     article: Article
     figures: tuple[Figure, ...] = ()
     positions: tuple[Position, ...] = ()
-    keywords: tuple[str, ...] = ()          # content words, for story assignment
-    entities: tuple[str, ...] = ()          # actor and place keys, for story assignment
+    terms: tuple[str, ...] = ()            # the article's salient terms, for story assignment
+    people: tuple[Actor, ...] = ()         # people this article named with their bodies
 
 
 @dataclass(frozen=True)
 class Alert:
+    """One change: a figure revised or newly estimated, or a position that moved."""
+
     kind: str                   # figure | position
     change: str                 # revised | new_estimate | stance_changed
     subject: str
@@ -117,11 +128,12 @@ class Alert:
     previous_value: float | None = None
     low: float | None = None
     high: float | None = None
+    unit: str | None = None
     stance: str | None = None
     previous_stance: str | None = None
     previous_article: str | None = None
     previous_evidence: str | None = None
     previous_published: str | None = None
-    story: str | None = None
-    speaker: str | None = None
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    subject_key: str | None = None
+    story: int | None = None
+    title: str | None = None

@@ -1,0 +1,352 @@
+"""Who is speaking: actor mentions in a sentence, resolved to levels person -> body -> government.
+
+"U.S. Defense Secretary Lloyd Austin" becomes Lloyd Austin (Pentagon, United States);
+"South Korea's spy agency" becomes South Korea's intelligence service (South Korea);
+"the secretary" and "he" point back to people seen earlier. Every word list comes from
+monitor/lexicons/actors.toml; the code only knows how news phrases an actor.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .. import lexicon
+from ..records import Actor
+
+TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w.\u00C0-\u024F'’-]*|\d[\d,.]*|\S")
+POSSESSIVE = re.compile(r"^(?:['’]s?)$")
+# Up to four capitalised words make a name: "Volodymyr Zelensky", "Kim Jong Un".
+MAX_NAME_WORDS = 4
+# "they" is left out: in news it points at the counted (troops, victims) as often as at a body.
+PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "his": "person",
+            "it": "body", "its": "body"}
+# "It is unclear", "it's too soon": an expletive "it" points at nothing.
+EXPLETIVE = re.compile(r"^\s*(?:is|was|'s|’s|remains|seems|appears|would be|will be)\b", re.I)
+# A mention followed by a verb is a sentence subject, which a later "it" points back to.
+SUBJECT_VERB = re.compile(r"^\s*(?:,[^,]{0,80},\s*)?(?:has|have|had|is|are|was|were|will|would|could|can|may|"
+                          r"might|should|did|does|do|\w+ed|\w+s)\b")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    actor: Actor
+    kind: str               # person | body | place | pronoun | anonymous
+
+
+@dataclass
+class Book:
+    """People and bodies met so far: in this article, and from the store's directory."""
+
+    known: dict[str, Actor] = field(default_factory=dict)     # person key -> actor, from earlier articles
+    seen: list[Actor] = field(default_factory=list)            # this article, in order
+    titles: dict[str, str] = field(default_factory=dict)       # person key -> title words
+    learned: dict[str, Actor] = field(default_factory=dict)    # people this article taught us
+    subjects: list[Actor] = field(default_factory=list)        # bodies and places that led a sentence
+
+    def person(self, key: str) -> Actor | None:
+        for actor in reversed(self.seen):
+            if actor.key == key:
+                return actor
+        return self.learned.get(key) or self.known.get(key)
+
+    def note(self, actor: Actor, title: str | None = None) -> None:
+        self.seen.append(actor)
+        if actor.key.startswith("p:"):
+            if len(actor.levels) > 1 or actor.key not in self.learned:
+                self.learned[actor.key] = actor
+            if title:
+                self.titles[actor.key] = title
+
+    def last(self, kind: str, title: str | None = None) -> Actor | None:
+        for actor in reversed(self.seen):
+            is_person = actor.key.startswith("p:")
+            if kind == "person" and not is_person or kind == "body" and is_person:
+                continue
+            if title and title not in self.titles.get(actor.key, ""):
+                continue
+            return actor
+        return None
+
+
+@lru_cache(maxsize=1)
+def _lex() -> dict:
+    return lexicon.load("actors")
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict:
+    lex = _lex()
+    places = {alias: name for name, aliases in lex["places"].items() for alias in aliases}
+    bodies = {alias.lower(): name for name, spec in lex["bodies"].items() for alias in spec["aliases"]}
+    generic = {alias: name for name, aliases in lex["generic_bodies"].items() for alias in aliases}
+    titles = {alias: body for body, aliases in lex["titles"].items() for alias in aliases}
+    by_generic = {(spec["government"], spec["generic"]): name for name, spec in lex["bodies"].items() if "generic" in spec}
+    return {"places": places, "bodies": bodies, "generic": generic, "titles": titles, "by_generic": by_generic,
+            "not_names": set(lex["words"]["not_names"]), "anaphors": set(lex["words"]["anaphors"])}
+
+
+@lru_cache(maxsize=1)
+def _unit_patterns() -> list[tuple[str, re.Pattern]]:
+    t = _tables()
+    def alt(words, flags=0):
+        return re.compile(rf"(?<![\w.])(?:{lexicon.alternation(words)})(?![\w-])", flags)
+    short = [a for a in t["places"] if a.isupper() and len(a.replace(".", "")) <= 3]
+    return [
+        ("body", alt([a for a in t["bodies"] if not _is_acronym(a)], re.I)),
+        ("body", alt([a for name, spec in _lex()["bodies"].items() for a in spec["aliases"] if _is_acronym(a)])),
+        ("place", alt([a for a in t["places"] if a not in short] + ["U.S."], 0)),
+        ("place", alt(short)),
+        ("title", alt(t["titles"], re.I)),
+        ("generic", alt(t["generic"], re.I)),
+    ]
+
+
+def _is_acronym(alias: str) -> bool:
+    return alias.replace(".", "").isupper() and len(alias) <= 5
+
+
+def key_of(name: str) -> str:
+    """A stable key for a name: accents and case folded, doubled letters collapsed
+    ('Zelenskyy' and 'Zelensky' are one man)."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.sub(r"[^a-z0-9 -]", "", text).split()) or "unknown"
+
+
+def person_key(name: str) -> str:
+    """People are keyed by surname, except names whose family name comes first or is
+    compound ("Kim Jong Un", "Kim Hong-kyun"), which keep the whole name."""
+    words = name.split()
+    if len(words) > 1 and (len(words[0]) <= 3 or "-" in words[-1] or len(words) > 3):
+        return "p:" + _collapse(key_of(name))
+    return "p:" + _collapse(key_of(words[-1]))
+
+
+def _collapse(key: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+def place_actor(place: str) -> Actor:
+    return Actor(((f"g:{key_of(place)}", place),))
+
+
+def body_actor(body: str, government: str | None, fixed: bool) -> Actor:
+    t = _tables()
+    display = body
+    if not fixed and government and (government, body) in t["by_generic"]:
+        display = t["by_generic"][(government, body)]
+    elif not fixed and government:
+        display = f"{government}' {body}" if government.endswith("s") else f"{government}'s {body}"
+    generic = _lex()["bodies"].get(body, {}).get("generic") if fixed else body
+    key = f"b:{key_of(government or '?')}/{key_of(generic or body)}"
+    if government in _lex()["words"]["organizations"] and (generic or body) == "government":
+        return place_actor(government)
+    levels = [(key, display)]
+    if government and key_of(government) != key_of(display):
+        levels.append((f"g:{key_of(government)}", government))
+    return Actor(tuple(levels))
+
+
+def mentions(text: str, book: Book) -> list[Mention]:
+    """Actor mentions in one sentence, left to right; the book learns the people named."""
+    tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+    units = _units(text, tokens)
+    found = [m for group in _groups(units, text) if (m := _mention(group, text, book)) is not None]
+    found += _pronouns(text, tokens, book, found)
+    found.sort(key=lambda m: m.start)
+    found = _merge_appositives(found, text, book)
+    leads = [m for m in found if m.kind in ("body", "place", "anonymous", "pronoun") and not m.actor.key.startswith("p:")
+             and SUBJECT_VERB.match(text[m.end:])]
+    if leads:
+        book.subjects.append(leads[-1].actor)
+    return found
+
+
+def _units(text: str, tokens) -> list[tuple[int, int, str, str]]:
+    """Lexicon units (places, bodies, titles, generic bodies) and capitalised name words."""
+    taken: list[tuple[int, int, str, str]] = []
+    for kind, pattern in _unit_patterns():
+        for m in pattern.finditer(text):
+            if not any(a < m.end() and m.start() < b for a, b, _, _ in taken):
+                taken.append((m.start(), m.end(), kind, m.group()))
+    t = _tables()
+    for start, end, word in tokens:
+        if any(a <= start < b for a, b, _, _ in taken):
+            continue
+        if word[0].isupper() and word.rstrip("’'s") not in t["not_names"] and word not in t["not_names"] \
+                and not word.isupper() and len(word) > 1:
+            taken.append((start, end, "name", word))
+    return sorted(taken)
+
+
+def _groups(units, text: str) -> list[list[tuple[int, int, str, str]]]:
+    """Runs of units that touch (only spaces or a possessive between them) form one phrase."""
+    groups: list[list] = []
+    for unit in units:
+        if groups and _joins(text[groups[-1][-1][1]:unit[0]], groups[-1][-1], unit):
+            groups[-1].append(unit)
+        else:
+            groups.append([unit])
+    return groups
+
+
+def _joins(gap: str, left, right) -> bool:
+    gap = gap.strip()
+    if left[2] == "name" and right[2] != "name":
+        return False                          # a name ends its phrase
+    if gap == "" or POSSESSIVE.match(gap):
+        return True
+    return gap.lower() in ("of", "of the") and right[2] in ("place", "body") and left[2] in ("title", "generic")
+
+
+def _mention(group, text: str, book: Book) -> Mention | None:
+    kinds = [u[2] for u in group]
+    names = [u for u in group if u[2] == "name"]
+    start, end = group[0][0], group[-1][1]
+    place = next((_tables()["places"][u[3]] for u in group if u[2] == "place"), None)
+    fixed = next((_tables()["bodies"][u[3].lower()] for u in group if u[2] == "body"), None)
+    generic = next((_tables()["generic"][_canon(u[3], "generic")] for u in group if u[2] == "generic"), None)
+    title = next((u[3].lower() for u in group if u[2] == "title"), None)
+    if names:
+        return _person(group, names, place, fixed, generic, title, book)
+    if fixed or generic:
+        actor = _body(fixed, generic, place)
+        book.note(actor)
+        return Mention(start, end, actor, "body")
+    if title:
+        return _titled(start, end, title, place, text, book)
+    if place:
+        actor = place_actor(place)
+        book.note(actor)
+        return Mention(start, end, actor, "place")
+    return None
+
+
+def _canon(word: str, table: str) -> str:
+    lookup = _tables()[table]
+    return next((k for k in lookup if k.lower() == word.lower()), word)
+
+
+def _body(fixed: str | None, generic: str | None, place: str | None) -> Actor:
+    if fixed:
+        return body_actor(fixed, _lex()["bodies"][fixed]["government"], fixed=True)
+    return body_actor(generic, place, fixed=False)
+
+
+def _person(group, names, place, fixed, generic, title, book: Book) -> Mention | None:
+    words = [_bare(u[3]) for u in names]
+    # Names run to the end of the phrase; a lone capitalised word needs a title or a record.
+    name = " ".join(words[-MAX_NAME_WORDS:])
+    key = person_key(name)
+    start, end = names[0][0], group[-1][1]
+    start = group[0][0]
+    known = book.person(key)
+    if len(words) == 1 and not (title or fixed or generic or known):
+        return None
+    body = fixed or generic or (_tables()["titles"].get(_canon(title, "titles")) if title else None)
+    if known and len(known.levels) > 1 and not (place or fixed):
+        actor = known
+    elif body or place:
+        actor = Actor(((key, known.name if known and len(known.name) > len(name) else name),)
+                      + _body_levels(fixed, body, place))
+    elif known:
+        actor = known
+    else:
+        actor = Actor(((key, name),))
+    book.note(actor, title)
+    return Mention(start, end, actor, "person")
+
+
+def _bare(word: str) -> str:
+    """'Putin’s' -> 'Putin', 'Campbell.' -> 'Campbell' (but 'J.' stays an initial)."""
+    word = word.removesuffix("’s").removesuffix("'s").rstrip("’'")
+    return word if re.fullmatch(r"[A-Z]\.", word) else word.rstrip(".")
+
+
+def _body_levels(fixed, body, place) -> tuple:
+    if fixed:
+        return _body(fixed, None, None).levels
+    if body:
+        return body_actor(body, place, fixed=False).levels
+    return place_actor(place).levels
+
+
+def _titled(start, end, title, place, text, book: Book) -> Mention | None:
+    """'the secretary', 'a senior South Korean official': a person seen before, or a body."""
+    before = text[max(0, start - 6):start].lower()
+    if place:
+        body = _tables()["titles"].get(_canon(title, "titles"), "government")
+        return Mention(start, end, body_actor(body, place, fixed=False), "anonymous")
+    if before.rstrip().endswith("the"):
+        actor = book.last("person", title.split()[-1])
+        if actor is not None:
+            return Mention(start, end, actor, "person")
+    return None
+
+
+def _pronouns(text: str, tokens, book: Book, found: list[Mention]) -> list[Mention]:
+    out: list[Mention] = []
+    for start, end, word in tokens:
+        kind = PRONOUNS.get(word.lower())
+        if kind is None or any(m.start <= start < m.end for m in found):
+            continue
+        if word.lower() == "it" and EXPLETIVE.match(text[end:]):
+            continue
+        actor = _antecedent(kind, start, sorted(found + out, key=lambda m: m.start), text, book)
+        if actor is not None:
+            out.append(Mention(start, end, actor, "pronoun"))
+    return out
+
+
+def _antecedent(kind: str, start: int, found: list[Mention], text: str, book: Book) -> Actor | None:
+    """'he' is the last person named; 'it' is this sentence's subject if it has one before
+    the pronoun, else the body or place that last led a sentence."""
+    earlier = [m for m in found if m.end <= start]
+    if kind == "person":
+        people = [m.actor for m in earlier if m.kind == "person" or (m.kind == "pronoun" and m.actor.key.startswith("p:"))]
+        return people[-1] if people else book.last("person")
+    bodies = [m.actor for m in earlier if not m.actor.key.startswith("p:") and _is_subject(m, text)]
+    if bodies:
+        return bodies[0]
+    return book.subjects[-1] if book.subjects else None
+
+
+def _is_subject(mention: Mention, text: str) -> bool:
+    return mention.kind == "pronoun" or bool(SUBJECT_VERB.match(text[mention.end:]))
+
+
+def _merge_appositives(found: list[Mention], text: str, book: Book) -> list[Mention]:
+    """'John Kirby, national security spokesman at the White House, said': Kirby gets the body.
+    'South Korea's spy agency, the National Intelligence Service (NIS), said': one body."""
+    out: list[Mention] = []
+    for mention in found:
+        prev = out[-1] if out else None
+        gap = text[prev.end:mention.start] if prev else ""
+        if prev and prev.kind in ("person", "body") and re.fullmatch(r",\s*(?:the\s+|a\s+)?[\w\s.-]{0,60}?", gap) \
+                and mention.kind in ("body", "anonymous", "place") and _closes(text, mention.end):
+            out[-1] = Mention(prev.start, mention.end, _adopt(prev.actor, mention.actor), prev.kind)
+            book.note(out[-1].actor)
+            continue
+        out.append(mention)
+    return out
+
+
+def _closes(text: str, pos: int) -> bool:
+    return bool(re.match(r"\s*(\([^)]{1,12}\))?\s*(,|$)", text[pos:]))
+
+
+def _adopt(first: Actor, second: Actor) -> Actor:
+    if first.key.startswith("p:"):
+        if len(first.levels) > 1 and not first.levels[1][0].startswith("b:?"):
+            return first
+        return Actor(first.levels[:1] + second.levels)
+    return second if second.key.startswith("b:") and "?" not in second.key else first
+
+
+def is_anaphor(phrase: str) -> bool:
+    """'the reports', 'these allegations': words that point back to the story's claim."""
+    words = [w for w in re.findall(r"[a-z]+", phrase.lower()) if w not in ("the", "these", "those", "such", "this", "that")]
+    return bool(words) and (words[-1] in _tables()["anaphors"] or " ".join(words[:2]) in _tables()["anaphors"])

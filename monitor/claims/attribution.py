@@ -1,0 +1,109 @@
+"""Attribution: who says what a sentence reports.
+
+"X said ...", "..., X said", "said X", "according to X", and the speaker of a quotation.
+A subject is accepted only when nothing but auxiliaries, adverbs, time phrases or an
+appositive stands between it and its verb, so "a charge both countries have denied"
+is not attributed to the last country named before it.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .. import lexicon
+from ..records import Actor
+from .actors import Mention
+
+# Words that may stand between a subject and its verb: "the Pentagon has not been able
+# to verify", "Kirby, national security spokesman at the White House, confirmed on Oct. 23".
+GAP_WORDS = (r"has|have|had|is|are|was|were|not|never|also|again|repeatedly|publicly|previously|flatly|strongly|firmly|"
+             r"categorically|swiftly|quickly|already|still|now|only|yet|both|all|itself|themselves|then|later|"
+             r"earlier|reportedly|officially|finally|initially|first|last|this|week|month|year|today|tonight|"
+             r"yesterday|on|in|a|an|the|statement|separately|similarly|meanwhile|however|\w+day|\w+days|"
+             r"jan\.?|feb\.?|mar\.?|apr\.?|may|jun\.?|jul\.?|aug\.?|sept?\.?|oct\.?|nov\.?|dec\.?|\d{1,2}(?:st|nd|rd|th)?")
+GAP = re.compile(rf"^(?:\s|,|\)|\((?:[^)]{{0,30}})\)|\b(?:{GAP_WORDS})\b\.?)*$", re.I)
+APPOSITIVE = re.compile(r"^\s*,[^,;“”\"]{1,90},\s*")
+# Verbs that may come before their speaker: '"...", said Carl Schuster'.
+INVERTED = re.compile(r"said|says|added|adds|noted|notes|wrote|writes|explained|continued|warned|insisted", re.I)
+# Clause boundaries: an attribution does not reach across them.
+BOUNDARY = re.compile(r";|,\s*(?:while|whereas|but)\b|\bwhile\b")
+
+
+@lru_cache(maxsize=1)
+def _verbs() -> re.Pattern:
+    lex = lexicon.load("reporting")
+    return re.compile(rf"\b(?:{lexicon.alternation_regex(lex['verbs'])})\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _according() -> re.Pattern:
+    return re.compile(rf"\b(?:{lexicon.alternation(lexicon.load('reporting')['according'])})\s+", re.I)
+
+
+def gap_ok(gap: str) -> bool:
+    """True when `gap` may separate a subject from its verb."""
+    gap = APPOSITIVE.sub(" ", gap, count=1)
+    return bool(GAP.match(gap))
+
+
+def subject_before(text: str, pos: int, found: list[Mention], usable=lambda m: True) -> Mention | None:
+    """The actor that is the grammatical subject of the word at `pos`."""
+    for mention in reversed([m for m in found if m.end <= pos]):
+        if not usable(mention):
+            continue
+        return mention if gap_ok(text[mention.end:pos]) else None
+    return None
+
+
+def speakers(text: str, found: list[Mention]) -> list[tuple[int, int, Mention]]:
+    """(verb start, verb end, speaker) for each reporting verb with a speaker."""
+    out = []
+    for verb in _verbs().finditer(text):
+        speaker = subject_before(text, verb.start(), found, _resolvable)
+        if speaker is None and INVERTED.fullmatch(verb.group()):
+            after = [m for m in found if m.start >= verb.end() and m.kind != "place"
+                     and re.fullmatch(r"\s*(?:the\s+|a\s+)?", text[verb.end():m.start])]
+            speaker = after[0] if after else None
+        if speaker is not None:
+            out.append((verb.start(), verb.end(), speaker))
+    for match in _according().finditer(text):
+        after = [m for m in found if m.start >= match.end() and re.fullmatch(r"\s*(?:the\s+|a\s+)?", text[match.end():m.start])]
+        if after:
+            out.append((match.start(), match.end(), after[0]))
+    return sorted(out, key=lambda s: s[0])
+
+
+def _resolvable(mention: Mention) -> bool:
+    return "?" not in mention.actor.key and not mention.actor.key.startswith("b:unknown")
+
+
+def source_of(text: str, pos: int, found: list[Mention]) -> Actor | None:
+    """Who states what stands at `pos`: the outermost speaker before it in the same
+    clause, else a speaker after it ('..., the ministry said'), else None (the outlet)."""
+    said = speakers(text, found)
+    before = [s for s in said if s[1] <= pos and not BOUNDARY.search(text[s[1]:pos])]
+    if before:
+        return before[0][2].actor
+    after = [s for s in said if s[0] >= pos]
+    if after:
+        return after[0][2].actor
+    return None
+
+
+def quote_speaker(text: str, span: tuple[int, int], found: list[Mention]) -> Actor | None:
+    """The speaker of the quotation at `span`: 'X said “...”' or '“...,” X said'."""
+    said = speakers(text, found)
+    outside = [s for s in said if s[1] <= span[0] or s[0] >= span[1]]
+    if not outside:
+        return None
+    nearest = min(outside, key=lambda s: min(abs(s[0] - span[1]), abs(span[0] - s[1])))
+    return nearest[2].actor
+
+
+def quote_at(text: str, pos: int) -> tuple[int, int] | None:
+    """The quotation (quote marks included) that `pos` falls in, if any."""
+    marks = [m.start() for m in re.finditer(r"[\"“”]", text)]
+    for a, b in zip(marks[::2], marks[1::2]):
+        if a <= pos < b:
+            return a, b + 1
+    return None

@@ -1,0 +1,208 @@
+"""Figures: a quantity, the thing it counts, its scope and who states it.
+
+"South Korea's spy agency said it had confirmed that North Korea sent 1,500 special
+operation forces to Russia" gives troops (North Korea) = 1,500 from South Korea's
+intelligence service. A number with no counted noun (a date, an age, a clock time, a
+flight number) is not a figure; neither is a background count ("with 1.2 million
+soldiers", "a 1999 quake killed 17,000").
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .. import lexicon
+from ..records import Figure
+from . import numbers
+from .actors import Mention, _tables as actor_tables
+from .attribution import quote_speaker, quote_at as _quote_at, source_of
+from .sentences import Sentence
+
+# How many modifier words may stand between a number and its noun:
+# "10,000 North Korean infantry troops" has three.
+MAX_MODIFIERS = 4
+# How far around a number a casualty word or a toll phrase is looked for, in characters:
+# "30 soldiers were reportedly killed" is 28; a whole clause is rarely over 60.
+CASUALTY_WINDOW = 40
+TOLL_WINDOW = 60
+STOP = {"of", "in", "to", "from", "at", "for", "with", "by", "on", "and", "or", "were", "was", "are", "is", "have",
+        "has", "had", "be", "been", "being", "that", "who", "which", "the", "a", "an", "as", "than", "into", "since",
+        "after", "before", "during", "while", "but", "per", "each", "this", "these", "its", "their", "his", "her"}
+YEAR = re.compile(r"\b(19[0-9]{2}|20[0-9]{2})\b")
+
+
+@lru_cache(maxsize=1)
+def _nouns() -> dict:
+    return lexicon.load("nouns")
+
+
+@lru_cache(maxsize=1)
+def _class_patterns() -> list[tuple[str, re.Pattern]]:
+    return [(name, re.compile(rf"(?:{lexicon.alternation_regex(spec['nouns'])})\b", re.I))
+            for name, spec in _nouns()["classes"].items()]
+
+
+@lru_cache(maxsize=1)
+def _casualty_patterns() -> list[tuple[str, re.Pattern]]:
+    return [(name, re.compile(rf"\b(?:{lexicon.alternation(words)})\b", re.I)) for name, words in _nouns()["casualty"].items()]
+
+
+@lru_cache(maxsize=1)
+def _toll_pattern() -> re.Pattern:
+    phrases = [(name, p) for name, group in _nouns()["toll_phrases"].items() for p in group]
+    body = "|".join(f"(?P<{name}_{i}>\\b(?:{p}))" for i, (name, p) in enumerate(phrases))
+    return re.compile(rf"(?:{body})\b[^.;\d]{{0,40}}$", re.I)
+
+
+def figures(sentence: Sentence, found: list[Mention], year: int | None) -> list[Figure]:
+    """The figures stated in one sentence."""
+    text, out = sentence.text, []
+    quantities = numbers.find(text)
+    skip_until = -1
+    for q in quantities:
+        if q.start < skip_until:
+            continue
+        figure, skip_until = _figure(text, q, found, year)
+        if figure is not None:
+            out.append(figure)
+    return out
+
+
+def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | None):
+    multiplied = numbers.multiplied(text[q.number_start:]) if q.number_start >= 0 else None
+    value, end = (multiplied[0], q.number_start + multiplied[1]) if multiplied else (q.value, q.end)
+    counted = _counted(text, q, end, multiplied is not None)
+    if counted is None or _background(text, q, year):
+        return None, end
+    cls, unit, noun_end, modifiers = counted
+    low, high = (q.low, q.high) if not multiplied else (None, None)
+    who = _who(cls, text, q, found)
+    cls, who = _casualty(text, q, noun_end, cls, who)
+    place = _place(text, q, noun_end, modifiers, found)
+    quoted = _quote_at(text, q.start)
+    source = (quote_speaker(text, quoted, found) if quoted else None) or source_of(text, q.start, found)
+    past = bool(re.search(r"\b(?:up|down)?\s*from\s*$", text[:q.start], re.I))
+    quote = text[q.start:noun_end].strip()
+    return Figure(cls, who, place, value, low, high, q.qualifier, q.vague, unit, source,
+                  text, quote, past), end
+
+
+def _counted(text: str, q: numbers.Quantity, end: int, multiplied: bool):
+    """(class, unit, end of noun, modifier words) of what the number counts, or None."""
+    if q.currency:
+        return "money", q.currency, end, ""
+    if q.percent:
+        return _percent(text, q)
+    after = text[end:]
+    if q.vague:
+        of = re.match(r"\s*of\s+(?:the\s+)?", after)
+        if not of:
+            return None
+        after, end = after[of.end():], end + of.end()
+    found = _noun_after(after)
+    if found is not None:
+        cls, unit, length, modifiers = found
+        return cls, unit, end + length, modifiers
+    if multiplied:
+        return "troops", "people", end, ""
+    toll = _toll_before(text[:q.start])
+    return (toll, toll, end, "") if toll else None
+
+
+def _noun_after(after: str):
+    lead = re.match(r"[\s\"“”’'*]*", after)
+    pos = lead.end()
+    words = list(re.finditer(r"[\w’'-]+", after[pos:]))
+    for i in range(min(MAX_MODIFIERS, len(words)) + 1):
+        start = pos + (words[i].start() if i < len(words) else len(after) - pos)
+        for name, pattern in _class_patterns():
+            match = pattern.match(after, start)
+            if match:
+                return name, match.group().lower(), match.end(), after[pos:start]
+        if i < len(words) and (words[i].group().lower() in STOP or re.search(r"[,;:.)]", after[pos:start])):
+            return None
+    return None
+
+
+def _toll_before(before: str) -> str | None:
+    match = _toll_pattern().search(before[-TOLL_WINDOW:])
+    if not match:
+        return None
+    name = next(k for k, v in match.groupdict().items() if v)
+    return name.rsplit("_", 1)[0]
+
+
+def _percent(text: str, q: numbers.Quantity):
+    after, before = text[q.end:q.end + 40].lower(), text[max(0, q.start - 40):q.start].lower()
+    if re.match(r"\s*of\s+(the\s+)?(ballots|votes|precincts|polling|stations|districts)\s+(counted|tallied|reported|processed|reporting)", after):
+        return None             # counting progress, not a result
+    if re.match(r"\s*of\s+(the\s+)?(popular\s+)?(vote|votes|ballots)\b", after):
+        return "votes", "%", q.end, ""
+    if "turnout" in before or after.lstrip().startswith("turnout"):
+        return "turnout", "%", q.end, ""
+    if re.search(r"\b(vote|votes|ballots|won|leads?|leading|trails?|trailing|garnered|secured|received)\b", before + after):
+        return "votes", "%", q.end, ""
+    return None
+
+
+def _background(text: str, q: numbers.Quantity, year: int | None) -> bool:
+    """Counts that describe something else: a standing army, a past disaster, a count's progress."""
+    before = text[:q.start]
+    if re.search(r"\bwith\s*$", before, re.I):
+        return True
+    clause = re.split(r"[;:]|,\s*(?:while|but|whereas)\b", before)[-1][-80:]
+    for match in YEAR.finditer(clause):
+        if int(match.group()) < (year or 10_000) and not re.search(r"\bsince\s+(?:\w+\s+)?$", clause[:match.start()], re.I):
+            return True
+    return bool(re.search(r"\b(previous|prior|earlier|last year's|former)\s+(toll|tally|count|estimate|figure)\b[^.]{0,20}$", before, re.I))
+
+
+def _who(cls: str, text: str, q: numbers.Quantity, found: list[Mention]) -> str | None:
+    """For votes and seats, whose they are: the candidate or party nearest before the number."""
+    if cls not in ("votes", "seats"):
+        return None
+    clause = re.split(r"[;,]", text[:q.start])[-1]
+    offset = q.start - len(clause)
+    holders = [m for m in found if m.start >= offset and m.end <= q.start and m.kind in ("person", "body", "place")]
+    return holders[-1].actor.name if holders else None
+
+
+def _casualty(text: str, q: numbers.Quantity, noun_end: int, cls: str, who: str | None):
+    """'30 soldiers were killed' counts deaths (of troops); 'killing 12 people' counts deaths."""
+    if cls not in ("people", "troops", "aboard", "deaths", "injured", "missing", "displaced", "detained", "rescued"):
+        return cls, who
+    after = text[noun_end:noun_end + CASUALTY_WINDOW]
+    before = text[max(0, q.start - 25):q.start]
+    for name, pattern in _casualty_patterns():
+        if pattern.search(after.split(",")[0]) or pattern.search(before):
+            if name == cls:
+                return cls, who
+            return name, (cls if cls in ("troops", "aboard") else who)
+    return cls, who
+
+
+def _place(text: str, q: numbers.Quantity, noun_end: int, modifiers: str, found: list[Mention]) -> str | None:
+    """The scope: 'North Korean troops', 'troops from North Korea', 'North Korea sent 1,500'."""
+    places = actor_tables()["places"]
+    for mention in found:
+        if q.end <= mention.start < noun_end and mention.kind == "place":
+            return mention.actor.name
+    after = text[noun_end:noun_end + 40]
+    match = re.match(r"\s*(?:from|of|in)\s+(?:the\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w’'-]*)?)", after)
+    if match:
+        name = match.group(1).rstrip(".’'s")
+        for alias in (match.group(1), name, name.split()[0]):
+            if alias in places:
+                return places[alias]
+    return _agent(text, q, found)
+
+
+def _agent(text: str, q: numbers.Quantity, found: list[Mention]) -> str | None:
+    """'North Korea sent 1,500 ...': the country that sends, deploys or moves the counted."""
+    for mention in reversed([m for m in found if m.end <= q.start and m.kind == "place"]):
+        gap = text[mention.end:q.start]
+        if re.fullmatch(r"\s*(?:has|have|had)?\s*(?:already\s+)?(?:sent|shipped|deployed|moved|dispatched|transferred|"
+                        r"mobilized|mobilised|massed|stationed|lost)\s+(?:about|around|some|at least|more than|nearly|close to|up to)?\s*",
+                        gap, re.I):
+            return mention.actor.name
+    return None

@@ -1,0 +1,157 @@
+"""Positions: an actor's stance on a proposition, read from stance cues.
+
+"Kremlin spokesman Dmitry Peskov dismissed the reports as fake news" gives Dmitry Peskov
+(Kremlin, Russia) denies <the story's claim>; "South Korea could consider supplying
+weapons to Ukraine" gives South Korea considers <supply weapons Ukraine>. The cue words
+live in monitor/lexicons/stance.toml; this module knows where actor and proposition stand.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .. import lexicon
+from ..records import Actor, Position
+from .actors import Mention, is_anaphor
+from .attribution import quote_at, quote_speaker, source_of, subject_before
+from .sentences import Sentence
+from .topics import terms
+
+# An action verb must follow its cue closely: "could consider supplying" (1 word),
+# "will not send" (1), "has decided to deploy" (1); three words covers adverbs.
+ACTION_REACH_WORDS = 3
+# Negation counts when it stands this many words before a cue: "has not publicly confirmed".
+NEGATION_REACH_WORDS = 3
+# The proposition is read from at most this many words after the cue.
+TOPIC_WORDS = 30
+FLIP = {"confirms": "unconfirmed", "likely": "unconfirmed", "denies": "unconfirmed",
+        "supports": "opposes", "considers": "opposes"}
+# The proposition ends where another clause or speaker begins.
+CLAUSE_END = re.compile(r";|,\s*(?:but|while|whereas)\b|\band\s+(?:also\s+)?(?:believes?|says?|said|told|added|"
+                        r"acknowledged|noted|insisted)\b|,\s*(?:he|she|they|it)\s+\w+ed\b|,\s+(?:a|an|the)\s+[\w\s]{0,40}?(?:said|told)\b")
+# A modal within the first words of the proposition makes it a prospect: "the servicemen
+# would fight" (3 words in), "what effect a ... presence in Russia may have" (10).
+PROSPECT_WORDS = 12
+ADVOCACY = re.compile(r"\b(should|must|ought to|needs? to|has to|have to)\s+(\w+ly\s+)?$", re.I)
+
+
+@lru_cache(maxsize=1)
+def _lex() -> dict:
+    return lexicon.load("stance")
+
+
+@lru_cache(maxsize=1)
+def _cues() -> list[tuple[str, str, re.Pattern]]:
+    out = []
+    for scale in ("truth", "action"):
+        for stance, cues in _lex()[scale].items():
+            out.append((scale, stance, re.compile(rf"(?<![\w-])(?:{lexicon.alternation_regex(cues)})(?![\w-])", re.I)))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _action() -> re.Pattern:
+    return re.compile(rf"^(?:\s+\w+ly)?(?:\s+(?:to|be|not))?\s+(?P<verb>{lexicon.alternation_regex(_lex()['words']['actions'])})\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _words(key: str) -> re.Pattern:
+    return re.compile(rf"\b(?:{lexicon.alternation_regex(_lex()['words'][key])})\b", re.I)
+
+
+def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
+    text, out = sentence.text, []
+    for scale, stance, match in _matches(text):
+        action = None
+        if scale == "action":
+            verb = _action().match(text[match.end():])
+            if verb is None or re.match(r"\s+(?:\w+ly\s+)?be\b", text[match.end():]):
+                continue                      # no action, or a passive: "could be deployed"
+            action = _canonical_action(verb.group("verb"))
+        for actor in _actors(text, match, found, scale):
+            out.append(_position(sentence, match, scale, _negated(text, match, stance), action, actor, found))
+    return _dedupe(out)
+
+
+def _matches(text: str) -> list[tuple[str, str, re.Match]]:
+    """Cue matches, the longest winning where two overlap ('cannot confirm' over 'confirm')."""
+    hits = [(scale, stance, m) for scale, stance, p in _cues() for m in p.finditer(text)]
+    hits.sort(key=lambda h: (-(h[2].end() - h[2].start()), h[2].start()))
+    kept: list = []
+    for hit in hits:
+        if not any(h[2].start() < hit[2].end() and hit[2].start() < h[2].end() for h in kept):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h[2].start())
+
+
+def _negated(text: str, match: re.Match, stance: str) -> str:
+    before = re.findall(r"[\w’']+", text[:match.start()])[-NEGATION_REACH_WORDS:]
+    negations = set(_lex()["words"]["negations"])
+    if any(w.lower() in negations or w.lower().endswith(("n't", "n’t")) for w in before):
+        return FLIP.get(stance, stance)
+    return stance
+
+
+def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> list[Actor]:
+    """Who holds the stance: the quote's speaker, the cue's subject, else the sentence's speaker."""
+    quote = quote_at(text, match.start())
+    if quote is not None:
+        speaker = quote_speaker(text, quote, found)
+        return [speaker] if speaker else []
+    if ADVOCACY.search(text[:match.start()]):
+        speaker = source_of(text, match.start(), found)
+        return [speaker] if speaker else []
+    subject = subject_before(text, match.start(), found)
+    if subject is None:
+        speaker = source_of(text, match.start(), found)
+        return [speaker] if speaker and scale == "truth" and _governs(text, match) else []
+    return _coordinated(text, subject, found) + [subject.actor]
+
+
+def _governs(text: str, match: re.Match) -> bool:
+    """A speaker stands for a cue only inside its that-clause: 'X noted that information does not confirm'."""
+    return bool(re.search(r"\b(that|saying|adding)\b", text[:match.start()], re.I))
+
+
+def _coordinated(text: str, subject: Mention, found: list[Mention]) -> list[Actor]:
+    """'Russia and North Korea have denied': both hold the stance."""
+    earlier = [m for m in found if m.end <= subject.start]
+    if earlier and re.fullmatch(r"\s*(?:,|and|nor|or|as well as)\s*", text[earlier[-1].end:subject.start]):
+        return [earlier[-1].actor]
+    return []
+
+
+def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor, found) -> Position:
+    text = sentence.text
+    clause = CLAUSE_END.split(text[match.end():])[0]
+    topic_text = " ".join(clause.split()[:TOPIC_WORDS]).strip(" ,“”\"")
+    head = re.split(r"\b(?:that|as|of|about)\b|,", topic_text)[0]
+    core = " ".join(topic_text.split(",")[0].split()[:PROSPECT_WORDS])
+    prospect = scale == "truth" and bool(_words("prospect").search(core))
+    past = bool(_words("past").search(re.split(r"[;]", text[:match.start()])[-1]))
+    topic = terms(topic_text, found, offset=match.end(), text=text)
+    if action:
+        topic = tuple(sorted(set(topic) | {action}))
+    anaphoric = (bool(head.strip()) and is_anaphor(head)) or is_anaphor(match.group())
+    return Position(actor=actor, scale=scale, stance=stance, cue=match.group(), topic_terms=topic,
+                    topic_text=topic_text, anaphoric=anaphoric, prospect=prospect, action=action,
+                    sentence=text, past=past)
+
+
+def _canonical_action(verb: str) -> str:
+    """Synonymous actions share one key: supplying, sending, providing weapons are one course."""
+    verb = verb.lower()
+    for canonical, forms in lexicon.load("topics")["actions"].items():
+        if any(re.fullmatch(f, verb) for f in forms):
+            return canonical
+    return re.sub(r"(ing|ed|s)$", "", verb.split()[0])
+
+
+def _dedupe(found: list[Position]) -> list[Position]:
+    seen, out = set(), []
+    for p in found:
+        key = (p.actor.key, p.scale, p.stance, p.prospect, p.action)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
