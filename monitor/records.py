@@ -137,3 +137,5 @@ class Alert:
     subject_key: str | None = None
     story: int | None = None
     title: str | None = None
+    url: str | None = None      # the article's URL when it has one (article may be a path)
+    level: str | None = None    # positions: the actor level whose stance changed

@@ -15,6 +15,8 @@ SNIFF_BYTES = 4096
 FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF|RDF)[\s>]", re.I)
 HTML_ROOT = re.compile(rb"<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I)
 HTML_BLOCKS = re.compile(rb"<(p|div|article|h[1-6]|br)[\s/>]", re.I)
+# JSON opens with an object or an array of values; Markdown may open with "[a link](#)".
+JSON_START = re.compile(rb'^(?:\{\s*(?:"|\})|\[\s*(?:[\[{"\]\d-]|true|false|null))')
 MARKDOWN_MARKS = re.compile(r"^(#{1,6}\s|---\s*$|[-*]\s|>\s)|\]\([^)]*\)", re.M)
 
 
@@ -25,7 +27,7 @@ def sniff(document: Document) -> tuple[str, object]:
         raise InputError(document.origin, "empty input")
     _refuse_binary(document)
     head = body[:SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head[:1] in (b"{", b"["):
+    if JSON_START.match(head):
         return _json_kind(document)
     if FEED_ROOT.search(head) and not HTML_ROOT.search(head[:512]):
         return "feed", body

@@ -1,0 +1,242 @@
+"""Diff stage: new claims against the store's baseline -> alerts, as the alert contract says.
+
+Public entry point: `diff(claims, store, article_id, story_id) -> list[Alert]`; it also
+moves the baseline forward. The store is read and written only through its methods.
+
+Figures, per subject, keep each source's latest value: a source changing its number is
+`revised`; a new source with a number no one gave is `new_estimate`; a known value is
+corroboration. Positions, per topic, keep each actor level's latest stance; the most
+specific level seen before whose stance differs raises `stance_changed`. First sightings
+are baseline. One change, one alert.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from . import stories
+from .records import Alert, Article, Claims, Figure, Position
+
+# Values closer than this share are one value (the contract's 0.5%).
+EQUAL_SHARE = 0.005
+# Non-entity terms two propositions must share, beyond places, to be one topic.
+TOPIC_MIN_SHARED = 2
+# How decisive a stance is: when one article gives an actor two stances on one topic,
+# the more frequent wins, then the more decisive ("confirmed" over "believes").
+DECISIVE = {"confirms": 3, "denies": 3, "supports": 3, "opposes": 3, "likely": 2, "considers": 2, "unconfirmed": 1}
+
+
+def diff(claims: Claims, store, article_id: int, story_id: int) -> list[Alert]:
+    alerts = _figures(claims, store, article_id, story_id)
+    alerts += _positions(claims, store, article_id, story_id)
+    return alerts
+
+
+# ---- figures -------------------------------------------------------------------------
+
+def subject_key(figure: Figure, story_id: int, store) -> tuple[str, str | None]:
+    place = figure.place or store.common_place(story_id, figure.cls)
+    unit = figure.unit if figure.cls == "money" else ""
+    return f"{story_id}:{figure.cls}:{figure.who or ''}:{place or ''}:{unit}", place
+
+
+def subject_label(figure: Figure, place: str | None) -> str:
+    label = {"money": f"amount in {figure.unit}"}.get(figure.cls, figure.cls)
+    if figure.who and figure.cls in ("votes", "seats"):
+        label = f"{label} for {figure.who}"
+    elif figure.who:
+        label = f"{label} of {figure.who}"
+    return f"{label} ({place})" if place else label
+
+
+def source_key(figure: Figure, article: Article) -> tuple[str, str]:
+    if figure.source is not None:
+        return figure.source.key, figure.source.describe()
+    outlet = stories.outlet(article)
+    return f"outlet:{outlet}", outlet
+
+
+def _figures(claims: Claims, store, article_id: int, story_id: int) -> list[Alert]:
+    alerts, seen, raised = [], set(), set()
+    known_before, held = {}, {}
+    for figure in claims.figures:
+        key, place = subject_key(figure, story_id, store)
+        if key not in known_before:
+            known_before[key] = store.subject(key) is not None
+            held[key] = store.latest_figures(key)         # the baseline as earlier articles left it
+            store.add_subject({"key": key, "story_id": story_id, "cls": figure.cls, "who": figure.who,
+                               "place": place, "label": subject_label(figure, place), "first_article_id": article_id})
+        src_key, src = source_key(figure, claims.article)
+        claim_id = _save_figure(store, article_id, key, src_key, src, figure)
+        if figure.past or (key, src_key) in seen:
+            continue
+        seen.add((key, src_key))
+        alert = _figure_change(held[key], claims.article, figure, key, place, src_key, src, story_id) \
+            if known_before[key] else None
+        if alert is not None and (key, alert.value) not in raised:
+            raised.add((key, alert.value))
+            alerts.append(alert)
+        store.set_latest_figure({"subject_key": key, "source_key": src_key, "source": src, "value": figure.value,
+                                 "low": figure.low, "high": figure.high, "vague": int(figure.vague),
+                                 "claim_id": claim_id, "article_id": article_id})
+    return alerts
+
+
+def _save_figure(store, article_id, key, src_key, src, figure: Figure) -> int:
+    return store.add_claim({"article_id": article_id, "kind": "figure", "subject_key": key, "actor_key": src_key,
+                            "actor": src, "value": figure.value, "low": figure.low, "high": figure.high,
+                            "qualifier": figure.qualifier, "vague": int(figure.vague), "unit": figure.unit,
+                            "quote": figure.quote, "sentence": figure.sentence, "past": int(figure.past)})
+
+
+def _figure_change(held: list[dict], article: Article, figure: Figure, key, place, src_key, src,
+                   story_id) -> Alert | None:
+    if not held:
+        return None
+    mine = next((row for row in held if row["source_key"] == src_key), None)
+    if any(equal(figure, row) for row in held) or (figure.vague and mine is not None):
+        return None                         # corroboration, or a looser restatement
+    if mine is not None:
+        return _figure_alert("revised", article, figure, mine, key, place, src, story_id)
+    precise = [row for row in held if not row["vague"]] or held
+    return _figure_alert("new_estimate", article, figure, precise[-1], key, place, src, story_id)
+
+
+def equal(figure: Figure, row: dict) -> bool:
+    """Equal bounds or values within 0.5%. A vague new figure ("thousands") equals what its
+    range holds; a vague held figure corroborates nothing precise, or "thousands" would
+    swallow every estimate from 1,000 to 9,999."""
+    if figure.vague:
+        rlo, rhi = (row["low"], row["high"]) if row["vague"] else (row["value"], row["value"])
+        return figure.low <= rhi and rlo <= figure.high
+    if row["vague"]:
+        return False
+    a, b = figure.value, row["value"]
+    return abs(a - b) <= EQUAL_SHARE * max(abs(a), abs(b), 1e-9)
+
+
+def _figure_alert(change, article: Article, figure: Figure, previous: dict, key, place, src, story_id) -> Alert:
+    return Alert(kind="figure", change=change, subject=subject_label(figure, place), actor=src,
+                 article=article.origin, evidence=figure.sentence, published=article.published,
+                 value=figure.value, previous_value=previous["value"], low=figure.low, high=figure.high,
+                 unit=figure.unit, previous_article=previous["origin"], previous_evidence=previous["sentence"],
+                 previous_published=previous["published"], subject_key=key, story=story_id,
+                 title=article.title, url=article.url)
+
+
+# ---- positions -----------------------------------------------------------------------
+
+def _positions(claims: Claims, store, article_id: int, story_id: int) -> list[Alert]:
+    topics = store.topics(story_id)
+    placed = [(p, _topic_for(p, topics, store, story_id, article_id, claims)) for p in claims.positions]
+    ids = {}
+    for position, topic in placed:
+        ids[id(position)] = _save_position(store, article_id, topic["id"], position)
+    current = _article_stances([(p, t) for p, t in placed if not p.past])
+    alerts, raised = [], set()
+    for position, topic in placed:
+        if position.past:
+            continue
+        alert = _stance_change(store, claims.article, position, topic, current, story_id, article_id)
+        if alert is not None:
+            lineage = (topic["id"], position.actor.levels[-1][0], alert.stance)
+            if lineage not in raised:
+                raised.add(lineage)
+                alerts.append(alert)
+    for position, topic in placed:
+        if not position.past:
+            _move_stances(store, position, topic, current, ids[id(position)], article_id)
+    return alerts
+
+
+def _article_stances(placed) -> dict[tuple[int, str], str]:
+    """The article's stance per (topic, level): most frequent, then most decisive."""
+    votes: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    for position, topic in placed:
+        for level_key, _ in position.actor.levels:
+            votes[(topic["id"], level_key)][position.stance] += 1
+    return {k: max(c, key=lambda s: (c[s], DECISIVE[s])) for k, c in votes.items()}
+
+
+def _stance_change(store, article: Article, position: Position, topic, current, story_id,
+                   article_id: int) -> Alert | None:
+    for level_key, level in position.actor.levels:
+        before = store.latest_stance(topic["id"], level_key)
+        if before is None or before["article_id"] == article_id:
+            continue
+        now = current[(topic["id"], level_key)]
+        if now != position.stance:
+            return None                     # the article's stance at this level is another one
+        if before["stance"] == now:
+            continue
+        return Alert(kind="position", change="stance_changed", subject=topic["label"],
+                     actor=position.actor.describe(), article=article.origin, evidence=position.sentence,
+                     published=article.published, stance=now, previous_stance=before["stance"],
+                     previous_article=before["origin"], previous_evidence=before["sentence"],
+                     previous_published=before["published"], subject_key=f"topic:{topic['id']}:{level_key}",
+                     story=story_id, title=article.title, url=article.url, level=level)
+    return None
+
+
+def _move_stances(store, position: Position, topic, current, claim_id: int, article_id: int) -> None:
+    for level_key, level in position.actor.levels:
+        stance = current[(topic["id"], level_key)]
+        if stance == position.stance:
+            store.set_latest_stance({"topic_id": topic["id"], "level_key": level_key, "level": level,
+                                     "stance": stance, "claim_id": claim_id, "article_id": article_id})
+
+
+def _save_position(store, article_id: int, topic_id: int, p: Position) -> int:
+    return store.add_claim({"article_id": article_id, "kind": "position", "topic_id": topic_id,
+                            "actor_key": p.actor.key, "actor": p.actor.describe(), "scale": p.scale,
+                            "stance": p.stance, "cue": p.cue, "quote": p.topic_text, "sentence": p.sentence,
+                            "past": int(p.past)})
+
+
+def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id: int, claims: Claims) -> dict:
+    """The stored proposition this position is about, or a new one."""
+    same = [t for t in topics if t["scale"] == p.scale and bool(t["prospect"]) == p.prospect
+            and (t["action"] or None) == p.action]
+    if p.scale == "truth" and not p.prospect and p.anaphoric:
+        main = next((t for t in same if t["main"]), None)
+        if main is not None:
+            return main
+        return _new_topic(store, topics, story_id, article_id, p, main=True, extra=claims.terms[:10])
+    best = max(same, key=lambda t: _shared(p.topic_terms, t["terms"]), default=None)
+    if best is not None and _matches(p, best):
+        if best["main"] and best.get("vague_label"):
+            best.update(label=_label(p), vague_label=0)
+            store.update_topic(best["id"], label=best["label"], vague_label=0)
+        return best
+    is_main = p.scale == "truth" and not p.prospect and not any(t["main"] for t in same)
+    return _new_topic(store, topics, story_id, article_id, p, main=is_main, extra=claims.terms[:10] if is_main else ())
+
+
+def _matches(p: Position, topic: dict) -> bool:
+    if p.action:
+        return _shared(p.topic_terms, topic["terms"]) >= 1 or not topic["terms"]
+    return _shared(p.topic_terms, topic["terms"]) >= TOPIC_MIN_SHARED and \
+        any(not t.startswith("@") for t in set(p.topic_terms) & set(topic["terms"]))
+
+
+def _shared(terms, others) -> int:
+    return len((set(terms) & set(others)) - {"supply", "deploy"} if terms else ())
+
+
+def _new_topic(store, topics, story_id, article_id, p: Position, main: bool, extra=()) -> dict:
+    terms = set(p.topic_terms) | {t for t in extra if not t.startswith("@g:") and not t.startswith("@p:")}
+    terms |= {"@" + t[3:].replace("-", " ") for t in extra if t.startswith("@g:")}
+    row = {"story_id": story_id, "scale": p.scale, "prospect": int(p.prospect), "action": p.action,
+           "main": int(main), "terms": terms, "label": _label(p), "vague_label": int(p.anaphoric),
+           "first_article_id": article_id}
+    row["id"] = store.add_topic(row)
+    topics.append({**row, "terms": sorted(terms)})
+    return topics[-1]
+
+
+def _label(p: Position) -> str:
+    """The proposition as people read it: its words, trimmed."""
+    words = p.topic_text.split()
+    text = " ".join(words[:16]) + (" …" if len(words) > 16 else "")
+    if p.action and not text.lower().startswith(p.action[:4]):
+        text = f"{p.action}: {text}"
+    return text.removeprefix("that ").strip(" ,.") or p.cue

@@ -1,0 +1,225 @@
+"""The SQLite store: the only module that speaks SQL.
+
+Tables (created and migrated here; see README "The store"):
+  runs          one row per `ingest`/`run` call: when, what, how it ended
+  articles      one row per article version, deduplicated by URL and content fingerprint
+  stories       clusters of articles about one event, with their salient terms
+  people        people met so far with their bodies and governments
+  subjects      what figures count, per story ("troops (North Korea)")
+  topics        propositions positions are about, per story
+  claims        every figure and position read, with its sentence
+  figure_latest baseline: each source's latest value per subject
+  stance_latest baseline: each actor level's latest stance per topic
+  alerts        what changed, in the alert contract's shape
+WAL mode lets sqlite-utils and datasette read while the monitor writes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from .errors import StoreError
+from .records import Actor
+
+SCHEMA_VERSION = 1
+# A writer waits this long for another writer's lock before giving up: a cron pass and a
+# reader such as datasette never hold it longer than one article's transaction.
+BUSY_TIMEOUT_MS = 30_000
+
+SCHEMA = {
+    "runs": {"id": int, "command": str, "started": str, "finished": str, "status": str, "inputs": int,
+             "articles_added": int, "alerts_added": int, "errors": str},
+    "stories": {"id": int, "label": str, "terms": str, "created": str, "updated": str, "articles": int},
+    "articles": {"id": int, "url": str, "origin": str, "guid": str, "fingerprint": str, "title": str,
+                 "published": str, "format": str, "text": str, "story_id": int, "run_id": int,
+                 "version": int, "ingested": str},
+    "people": {"key": str, "name": str, "levels": str},
+    "subjects": {"key": str, "story_id": int, "cls": str, "who": str, "place": str, "label": str,
+                 "first_article_id": int},
+    "topics": {"id": int, "story_id": int, "scale": str, "prospect": int, "action": str, "main": int,
+               "terms": str, "label": str, "vague_label": int, "first_article_id": int},
+    "claims": {"id": int, "article_id": int, "kind": str, "subject_key": str, "topic_id": int,
+               "actor_key": str, "actor": str, "value": float, "low": float, "high": float, "qualifier": str,
+               "vague": int, "unit": str, "scale": str, "stance": str, "cue": str, "quote": str,
+               "sentence": str, "past": int},
+    "figure_latest": {"subject_key": str, "source_key": str, "source": str, "value": float, "low": float,
+                      "high": float, "vague": int, "claim_id": int, "article_id": int},
+    "stance_latest": {"topic_id": int, "level_key": str, "level": str, "stance": str, "claim_id": int,
+                      "article_id": int},
+    "alerts": {"id": int, "run_id": int, "article_id": int, "kind": str, "change": str, "subject": str,
+               "subject_key": str, "actor": str, "value": float, "previous_value": float, "low": float,
+               "high": float, "unit": str, "stance": str, "previous_stance": str, "article": str,
+               "previous_article": str, "evidence": str, "previous_evidence": str, "published": str,
+               "previous_published": str, "story_id": int, "title": str, "url": str, "level": str,
+               "previous_url": str, "created": str},
+}
+PKS = {"people": "key", "subjects": "key", "figure_latest": ("subject_key", "source_key"),
+       "stance_latest": ("topic_id", "level_key")}
+INDEXES = [("articles", ["url"]), ("articles", ["fingerprint"]), ("articles", ["guid"]), ("claims", ["article_id"]),
+           ("claims", ["subject_key"]), ("claims", ["topic_id"]), ("topics", ["story_id"]), ("subjects", ["story_id"]),
+           ("alerts", ["run_id"]), ("alerts", ["article_id"]), ("figure_latest", ["subject_key"])]
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """A monitor store at `path`; created and migrated on open."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db = sqlite_utils.Database(conn)
+            self.db.enable_wal()
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+
+    def _migrate(self) -> None:
+        for name, columns in SCHEMA.items():
+            table = self.db[name]
+            if not table.exists():
+                table.create(columns, pk=PKS.get(name, "id"), not_null=None)
+            else:
+                missing = {c: t for c, t in columns.items() if c not in table.columns_dict}
+                for column, kind in missing.items():
+                    table.add_column(column, kind)
+        for table, columns in INDEXES:
+            self.db[table].create_index(columns, if_not_exists=True)
+        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextmanager
+    def transaction(self):
+        """All writes for one article commit together or not at all."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # runs
+    def start_run(self, command: str, inputs: int) -> int:
+        return self.db["runs"].insert({"command": command, "started": now(), "status": "running",
+                                       "inputs": inputs, "articles_added": 0, "alerts_added": 0}).last_pk
+
+    def finish_run(self, run_id: int, status: str, articles: int, alerts: int, errors: list[str]) -> None:
+        self.db["runs"].update(run_id, {"finished": now(), "status": status, "articles_added": articles,
+                                        "alerts_added": alerts, "errors": json.dumps(errors)})
+
+    # articles
+    def find_article(self, url: str | None, guid: str | None, fingerprint: str) -> dict | None:
+        """The stored article with this fingerprint, or the latest version with this URL or GUID."""
+        row = self._one("select * from articles where fingerprint = ?", [fingerprint])
+        if row or not (url or guid):
+            return row
+        return self._one("select * from articles where (url = ? and ? is not null) or (guid = ? and ? is not null) "
+                         "order by version desc limit 1", [url, url, guid, guid])
+
+    def add_article(self, row: dict) -> int:
+        return self.db["articles"].insert({**row, "ingested": now()}).last_pk
+
+    def set_article_story(self, article_id: int, story_id: int) -> None:
+        self.db["articles"].update(article_id, {"story_id": story_id})
+
+    # stories
+    def stories(self) -> list[dict]:
+        return [{**r, "terms": json.loads(r["terms"] or "{}")} for r in self.db["stories"].rows]
+
+    def add_story(self, label: str, terms: dict[str, int]) -> int:
+        return self.db["stories"].insert({"label": label, "terms": json.dumps(terms), "created": now(),
+                                          "updated": now(), "articles": 1}).last_pk
+
+    def update_story(self, story_id: int, terms: dict[str, int]) -> None:
+        self.db.execute("update stories set terms = ?, updated = ?, articles = articles + 1 where id = ?",
+                        [json.dumps(terms), now(), story_id])
+
+    # people
+    def people(self) -> dict[str, Actor]:
+        return {r["key"]: Actor(tuple(tuple(level) for level in json.loads(r["levels"])))
+                for r in self.db["people"].rows}
+
+    def save_people(self, actors) -> None:
+        rows = [{"key": a.key, "name": a.name, "levels": json.dumps(a.levels)} for a in actors if len(a.levels) > 1]
+        if rows:
+            self.db["people"].upsert_all(rows, pk="key")
+
+    # subjects and figures
+    def subject(self, key: str) -> dict | None:
+        return self._one("select * from subjects where key = ?", [key])
+
+    def add_subject(self, row: dict) -> None:
+        self.db["subjects"].insert(row, ignore=True)
+
+    def common_place(self, story_id: int, cls: str) -> str | None:
+        """The place most figures of this class in the story are scoped to."""
+        row = self._one("select s.place, count(*) n from claims c join subjects s on s.key = c.subject_key "
+                        "where s.story_id = ? and s.cls = ? and s.place is not null group by s.place "
+                        "order by n desc limit 1", [story_id, cls])
+        return row["place"] if row else None
+
+    def latest_figures(self, subject_key: str) -> list[dict]:
+        return list(self.db.query(
+            "select f.*, c.sentence, a.url, a.origin, a.published from figure_latest f "
+            "join claims c on c.id = f.claim_id join articles a on a.id = f.article_id "
+            "where f.subject_key = ? order by f.article_id, f.claim_id", [subject_key]))
+
+    def set_latest_figure(self, row: dict) -> None:
+        self.db["figure_latest"].upsert(row, pk=("subject_key", "source_key"))
+
+    # topics and stances
+    def topics(self, story_id: int) -> list[dict]:
+        return [{**r, "terms": json.loads(r["terms"] or "[]")}
+                for r in self.db.query("select * from topics where story_id = ? order by id", [story_id])]
+
+    def add_topic(self, row: dict) -> int:
+        return self.db["topics"].insert({**row, "terms": json.dumps(sorted(row["terms"]))}).last_pk
+
+    def update_topic(self, topic_id: int, **fields) -> None:
+        if "terms" in fields:
+            fields["terms"] = json.dumps(sorted(fields["terms"]))
+        self.db["topics"].update(topic_id, fields)
+
+    def latest_stance(self, topic_id: int, level_key: str) -> dict | None:
+        return self._one("select s.*, c.sentence, a.url, a.origin, a.published from stance_latest s "
+                         "join claims c on c.id = s.claim_id join articles a on a.id = s.article_id "
+                         "where s.topic_id = ? and s.level_key = ?", [topic_id, level_key])
+
+    def set_latest_stance(self, row: dict) -> None:
+        self.db["stance_latest"].upsert(row, pk=("topic_id", "level_key"))
+
+    # claims and alerts
+    def add_claim(self, row: dict) -> int:
+        return self.db["claims"].insert(row).last_pk
+
+    def add_alert(self, row: dict) -> int:
+        return self.db["alerts"].insert({**row, "created": now()}).last_pk
+
+    def alerts(self, since_id: int = 0, run_id: int | None = None) -> list[dict]:
+        sql, args = "select * from alerts where id > ?", [since_id]
+        if run_id is not None:
+            sql, args = sql + " and run_id = ?", args + [run_id]
+        return list(self.db.query(sql + " order by id", args))
+
+    def last_run_id(self) -> int | None:
+        row = self._one("select max(id) id from runs where command = 'ingest' and alerts_added > 0", [])
+        return row["id"] if row else None
+
+    def story_labels(self) -> dict[int, str]:
+        return {r["id"]: r["label"] for r in self.db.query("select id, label from stories")}
+
+    def _one(self, sql: str, args: list) -> dict | None:
+        rows = list(self.db.query(sql, args))
+        return rows[0] if rows else None
+
+    def close(self) -> None:
+        self.db.conn.close()
