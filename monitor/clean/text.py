@@ -40,13 +40,61 @@ def parse_markdown(document: Document, text: str) -> list[Article]:
 
 def _article(document: Document, raw: str, fmt: str) -> Article:
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    meta, raw = _front_matter(raw)
     date, raw = _date_header(raw)
+    if fmt == "markdown":
+        raw = _strip_markdown_furniture(raw)
     blocks = _blocks(raw, markdown=(fmt == "markdown"))
-    title = _title(blocks)
-    date = date or _byline_date(blocks)
+    title = meta.get("title") or (_first_heading(raw) if fmt == "markdown" else None) or _title(blocks)
+    date = date or iso_date(meta.get("date")) or _byline_date(blocks)
     text = tidy(blocks, title)
-    return Article(origin=document.origin, text=text, title=title, url=document.url,
+    return Article(origin=document.origin, text=text, title=title, url=document.url or meta.get("url"),
                    published=date, format=fmt)
+
+
+# Header lines that scrapers and readers put above the text: "Title: ...", "URL Source: ...",
+# "Published Time: ...", and YAML front matter between --- lines.
+FRONT_KEYS = {"title": "title", "url source": "url", "url": "url", "source": "url", "published time": "date",
+              "published": "date", "date": "date"}
+
+
+def _front_matter(raw: str) -> tuple[dict, str]:
+    meta: dict[str, str] = {}
+    yaml = re.match(r"\A---\n(.*?)\n---\n", raw, re.S)
+    body = raw[yaml.end():] if yaml else raw
+    lines = (yaml.group(1).split("\n") if yaml else []) + body.split("\n")[:12]
+    consumed = 0
+    for i, line in enumerate(lines):
+        match = re.match(r"^\s*([A-Za-z ]{3,16}):\s*(.+?)\s*$", line)
+        key = FRONT_KEYS.get(match.group(1).strip().lower()) if match else None
+        if key and key not in meta:
+            meta[key] = match.group(2).strip().strip('"')
+            consumed = i + 1
+        elif line.strip() and not yaml and not re.match(r"^\s*markdown content:\s*$", line, re.I):
+            break
+    if not yaml and consumed:
+        body = re.sub(r"\A(?:.*\n){%d}" % consumed, "", body + "\n", count=1)
+        body = re.sub(r"\A\s*markdown content:\s*\n", "", body, flags=re.I)
+    if meta.get("title"):
+        meta["title"] = re.split(r"\s+[|–—]\s+", meta["title"])[0]      # "Headline | Site name"
+    return meta, body
+
+
+def _first_heading(raw: str) -> str | None:
+    match = re.search(r"^#{1,2}\s+(.+)$", raw, re.M)
+    return strip_markdown(match.group(1)) if match else None
+
+
+# Scraped-page furniture in Markdown: image lines, lines made only of links (navigation,
+# "Read more" and "Most read" lists, breadcrumbs), italic-only lines (captions, credits).
+LINK = r"!?\[[^\]]*\]\([^)]*\)"
+LINKS_ONLY = re.compile(rf"^\s*(?:[-*+]|\d+\.)?\s*(?:{LINK}\s*[|·•/›>,–—-]?\s*)+$")
+ITALIC_ONLY = re.compile(r"^\s*(?:\*(?!\*)[^*]+\*|_(?!_)[^_]+_)\s*$")
+
+
+def _strip_markdown_furniture(raw: str) -> str:
+    kept = [line for line in raw.split("\n") if not (LINKS_ONLY.match(line) or ITALIC_ONLY.match(line))]
+    return "\n".join(kept)
 
 
 def _date_header(raw: str) -> tuple[str | None, str]:
@@ -77,7 +125,7 @@ def _block(line: str, markdown: bool) -> Block | None:
     text = " ".join(line.split())
     if not text or re.fullmatch(r"[-*_=]{3,}", text):
         return None
-    heading = bool(re.match(r"#{1,6}\s", text))
+    heading = bool(re.match(r"#{1,6}\s", text)) or bool(markdown and re.fullmatch(r"\*\*[^*]+\*\*", text))
     if markdown or heading:
         text = strip_markdown(text)
     return Block(text, heading) if text else None
