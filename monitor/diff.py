@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from . import stories
+from .claims.figures import alerting
 from .records import Alert, Article, Claims, Figure, Position
 
 # Values closer than this share are one value (the contract's 0.5%).
@@ -67,7 +68,7 @@ def _figures(claims: Claims, store, article_id: int, story_id: int) -> list[Aler
                                "place": place, "label": subject_label(figure, place), "first_article_id": article_id})
         src_key, src = source_key(figure, claims.article)
         claim_id = _save_figure(store, article_id, key, src_key, src, figure)
-        if figure.past or (key, src_key) in seen:
+        if figure.past or (key, src_key) in seen or not alerting(figure.cls):
             continue
         seen.add((key, src_key))
         alert = _figure_change(held[key], claims.article, figure, key, place, src_key, src, story_id) \

@@ -46,6 +46,8 @@ class Book:
     titles: dict[str, str] = field(default_factory=dict)       # person key -> title words
     learned: dict[str, Actor] = field(default_factory=dict)    # people this article taught us
     subjects: list[Actor] = field(default_factory=list)        # bodies and places that led a sentence
+    places: dict[str, str] = field(default_factory=dict)       # places learned from the text: alias -> name
+    aliases: dict[str, Actor] = field(default_factory=dict)    # acronyms of bodies: "NDMA" -> actor
 
     def person(self, key: str) -> Actor | None:
         for actor in reversed(self.seen):
@@ -153,8 +155,10 @@ def body_actor(body: str, government: str | None, fixed: bool) -> Actor:
 def mentions(text: str, book: Book) -> list[Mention]:
     """Actor mentions in one sentence, left to right; the book learns the people named."""
     tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
-    units = _units(text, tokens)
+    learn_places(text, book)
+    units = _units(text, tokens, book)
     found = [m for group in _groups(units, text) if (m := _mention(group, text, book)) is not None]
+    found += _body_anaphors(text, book, found)
     found += _pronouns(text, tokens, book, found)
     found.sort(key=lambda m: m.start)
     found = _merge_appositives(found, text, book)
@@ -165,13 +169,27 @@ def mentions(text: str, book: Book) -> list[Mention]:
     return found
 
 
-def _units(text: str, tokens) -> list[tuple[int, int, str, str]]:
-    """Lexicon units (places, bodies, titles, generic bodies) and capitalised name words."""
+def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
+    """Lexicon units (places, bodies, titles, generic bodies), learned places and acronyms,
+    named bodies ("National Disaster Management Agency") and capitalised name words."""
     taken: list[tuple[int, int, str, str]] = []
-    for kind, pattern in _unit_patterns():
+
+    def take(start, end, kind, word):
+        if not any(a < end and start < b for a, b, _, _ in taken):
+            taken.append((start, end, kind, word))
+    for kind, pattern in _unit_patterns()[:4]:
         for m in pattern.finditer(text):
-            if not any(a < m.end() and m.start() < b for a, b, _, _ in taken):
-                taken.append((m.start(), m.end(), kind, m.group()))
+            take(m.start(), m.end(), kind, m.group())
+    for m in _dynamic(book).finditer(text) if book.places or book.aliases else ():
+        take(m.start(), m.end(), "place" if m.group() in book.places else "alias", m.group())
+    for m in NAMED_BODY.finditer(text):
+        start = _after_taken(text, m.start(), m.end(), taken)
+        end = m.end() - len(re.search(r"(?:['’]s?)?$", m.group()).group())
+        if start is not None and HEAD.search(text[start:end]):
+            take(start, end, "named", text[start:end])
+    for kind, pattern in _unit_patterns()[4:]:
+        for m in pattern.finditer(text):
+            take(m.start(), m.end(), kind, m.group())
     t = _tables()
     for start, end, word in tokens:
         if any(a <= start < b for a, b, _, _ in taken):
@@ -180,6 +198,27 @@ def _units(text: str, tokens) -> list[tuple[int, int, str, str]]:
                 and not word.isupper() and len(word) > 1:
             taken.append((start, end, "name", word))
     return sorted(taken)
+
+
+def _after_taken(text: str, start: int, end: int, taken) -> int | None:
+    """A named body may start after a place that leads it: "Zarkhan's | National Seismological Center"."""
+    for a, b, kind, _ in sorted(taken):
+        if a < end and start < b:
+            if a <= start and kind == "place":
+                start = b + re.match(r"(?:['’]s)?\s*", text[b:]).end()
+            else:
+                return None
+    lead = re.match(r"(?:The|A|An)\s+", text[start:end])
+    return start + lead.end() if lead else start
+
+
+@lru_cache(maxsize=4096)
+def _dynamic_pattern(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile(rf"(?<![\w.])(?:{lexicon.alternation(words)})(?![\w-])")
+
+
+def _dynamic(book: Book) -> re.Pattern:
+    return _dynamic_pattern(tuple(sorted(set(book.places) | set(book.aliases))))
 
 
 def _groups(units, text: str) -> list[list[tuple[int, int, str, str]]]:
@@ -203,18 +242,29 @@ def _joins(gap: str, left, right) -> bool:
 
 
 def _mention(group, text: str, book: Book) -> Mention | None:
-    kinds = [u[2] for u in group]
     names = [u for u in group if u[2] == "name"]
     start, end = group[0][0], group[-1][1]
-    place = next((_tables()["places"][u[3]] for u in group if u[2] == "place"), None)
+    place = next((_place_name(u[3], book) for u in group if u[2] == "place"), None)
     fixed = next((_tables()["bodies"][u[3].lower()] for u in group if u[2] == "body"), None)
     generic = next((_tables()["generic"][_canon(u[3], "generic")] for u in group if u[2] == "generic"), None)
+    named = next((u[3].strip() for u in group if u[2] == "named"), None)
+    alias = next((book.aliases[u[3]] for u in group if u[2] == "alias"), None)
     title = next((u[3].lower() for u in group if u[2] == "title"), None)
+    if named and not generic:
+        generic = _generic_in(named)
     if names:
-        return _person(group, names, place, fixed, generic, title, book)
-    if fixed or generic:
-        actor = _body(fixed, generic, place)
+        if alias is not None and not (place or fixed or generic):
+            return _person_of(group, names, alias, title, book)
+        return _person(group, names, place, fixed, generic, title, book, named)
+    if alias is not None and not (fixed or generic or named):
+        book.note(alias)
+        return Mention(start, end, alias, "body")
+    if fixed or generic or named:
+        actor = _body(fixed, generic, place, named)
+        if "?" in actor.key or actor.key.startswith("b:unknown"):
+            actor = _seen_body(actor, book) or actor
         book.note(actor)
+        _learn_acronym(text, end, actor, book)
         return Mention(start, end, actor, "body")
     if title:
         return _titled(start, end, title, place, text, book)
@@ -225,18 +275,116 @@ def _mention(group, text: str, book: Book) -> Mention | None:
     return None
 
 
+def _seen_body(actor: Actor, book: Book) -> Actor | None:
+    """'the health ministry' after 'Turkey's health ministry': the one already met."""
+    tail = actor.key.split("/", 1)[-1]
+    return next((a for a in reversed(book.seen) if a.key.startswith("b:") and a.key.split("/", 1)[-1] == tail), None)
+
+
+def _body_anaphors(text: str, book: Book, found: list[Mention]) -> list[Mention]:
+    """'the agency said': the last body met whose name has that word."""
+    out = []
+    for m in BODY_ANAPHOR.finditer(text):
+        if any(x.start <= m.start(1) < x.end for x in found):
+            continue
+        word = m.group(1).lower()
+        actor = next((a for a in reversed(book.seen) if a.key.startswith("b:") and
+                      (word in a.name.lower() or word in a.key)), None)
+        if actor is not None:
+            out.append(Mention(m.start(), m.end(), actor, "body"))
+    return out
+
+
+BODY_ANAPHOR = re.compile(r"\b[Tt]he\s+(agency|ministry|commission|council|committee|office|service|authority|"
+                          r"center|centre|board|mission|group|observatory|airline|carrier|company|institute|bureau)\b")
+
+
+def _place_name(alias: str, book: Book) -> str:
+    return _tables()["places"].get(alias) or book.places.get(alias) or alias
+
+
+def _generic_in(name: str) -> str | None:
+    """'Ministry of Health' -> health ministry: a generic body named in a proper name."""
+    for m in _unit_patterns()[5][1].finditer(name):
+        return _tables()["generic"][_canon(m.group(), "generic")]
+    return None
+
+
+def _person_of(group, names, body: Actor, title, book: Book) -> Mention:
+    """'NDMA spokesman Dilshod Karimov': a person of a body known by its acronym."""
+    name = " ".join(_bare(u[3]) for u in names[-MAX_NAME_WORDS:])
+    actor = Actor(((person_key(name), name),) + body.levels)
+    book.note(actor, title)
+    return Mention(group[0][0], group[-1][1], actor, "person")
+
+
+def _learn_acronym(text: str, end: int, actor: Actor, book: Book) -> None:
+    """'the National Disaster Management Agency (NDMA)': NDMA names the agency from now on."""
+    match = re.match(r"\s*\(([A-Z]{2,8})\)", text[end:])
+    if match:
+        book.aliases[match.group(1)] = actor
+        book.learned["alias:" + match.group(1)] = actor
+
+
+# A capitalised name ending in a word that names an organisation: "National Disaster
+# Management Agency", "Observatorio Cívico Electoral", "Ministry of Health".
+ORG_HEADS = (r"Agency|Center|Centre|Ministry|Office|Service|Services|Council|Commission|Committee|Department|"
+             r"Authority|Institute|Bureau|Board|Organi[sz]ation|Forces|Army|Navy|Police|Court|Tribunal|Staff|"
+             r"Party|Front|Movement|Union|Airways|Airlines|Observatory|Observatorio|Consejo|Mission|Guard|"
+             r"Administration|Directorate|Secretariat|Assembly|Parliament|Senate|Congress|Coalition|Group")
+CAP = r"[A-Z\u00C0-\u00DE][\w\u00C0-\u024F’'-]*"
+NAMED_BODY = re.compile(rf"\b{CAP}(?:\s+(?:(?:of|for|the|and|on|de|del|la|el)\s+)*{CAP}){{0,7}}")
+HEAD = re.compile(rf"\b(?:{ORG_HEADS})\b")
+# "Zarkhan's emergency services", "Dastaria's President": a name before a possessive and an
+# official noun is a place; "Veldanian Airways", "Zembian soldiers": a demonym names one.
+OFFICIAL_NOUNS = (r"government|army|military|armed forces|president|prime minister|foreign ministry|ministry|"
+                  r"minister|ambassador|parliament|police|emergency services|electoral|election|national|"
+                  r"defen[cs]e|foreign|interior|health|civil|contingent|pledge|authorities|officials|navy|air force")
+
+
+def learn_places(text: str, book: Book) -> None:
+    """Learn places the lexicon does not list from how the text uses them."""
+    t = _tables()
+    for m in re.finditer(rf"\b([A-Z][a-z]{{2,}})['’]s\s+(?:{OFFICIAL_NOUNS})\b", text, re.I):
+        word = m.group(1)
+        if word[0].isupper() and _unknown(word, book):
+            book.places.setdefault(word, word)
+            book.learned.setdefault("place:" + word, place_actor(word))
+    for m in re.finditer(rf"\b([A-Z][a-z]{{3,}}(?:ian|an|i|ese))\s+(?i:{OFFICIAL_NOUNS}|Airways|Airlines|soldiers|troops|citizens|lawmakers|forces)\b", text):
+        word = m.group(1)
+        if not _unknown(word, book):
+            continue
+        base = re.sub(r"(?:n|i|ese)$", "", word) if not word.endswith("ese") else word[:-3]
+        name = book.places.get(base) or next((p for p in book.places.values() if key_of(p).startswith(key_of(base)[:5])), base)
+        book.places[word] = name
+        book.places.setdefault(name, name)
+        book.learned.setdefault("place:" + word, Actor(((f"g:{key_of(name)}", name),)))
+
+
+def _unknown(word: str, book: Book) -> bool:
+    t = _tables()
+    return word not in t["places"] and word.lower() not in t["bodies"] and word not in t["not_names"] \
+        and word not in book.places and book.person(person_key(word)) is None
+
+
 def _canon(word: str, table: str) -> str:
     lookup = _tables()[table]
     return next((k for k in lookup if k.lower() == word.lower()), word)
 
 
-def _body(fixed: str | None, generic: str | None, place: str | None) -> Actor:
+def _body(fixed: str | None, generic: str | None, place: str | None, named: str | None = None) -> Actor:
     if fixed:
         return body_actor(fixed, _lex()["bodies"][fixed]["government"], fixed=True)
-    return body_actor(generic, place, fixed=False)
+    if named and not generic:
+        key = f"b:{key_of(place or '?')}/{key_of(named)}"
+        return Actor(((key, named),) + (place_actor(place).levels if place else ()))
+    actor = body_actor(generic, place, fixed=False)
+    if named and not place:
+        return Actor(((actor.key, named),) + actor.levels[1:])
+    return actor
 
 
-def _person(group, names, place, fixed, generic, title, book: Book) -> Mention | None:
+def _person(group, names, place, fixed, generic, title, book: Book, named=None) -> Mention | None:
     words = [_bare(u[3]) for u in names]
     # Names run to the end of the phrase; a lone capitalised word needs a title or a record.
     name = " ".join(words[-MAX_NAME_WORDS:])
@@ -247,8 +395,10 @@ def _person(group, names, place, fixed, generic, title, book: Book) -> Mention |
     if len(words) == 1 and not (title or fixed or generic or known):
         return None
     body = fixed or generic or (_tables()["titles"].get(_canon(title, "titles")) if title else None)
-    if known and len(known.levels) > 1 and not (place or fixed):
+    if known and len(known.levels) > 1 and not (place or fixed or named):
         actor = known
+    elif named:
+        actor = Actor(((key, name),) + _body(fixed, generic, place, named).levels)
     elif body or place:
         actor = Actor(((key, known.name if known and len(known.name) > len(name) else name),)
                       + _body_levels(fixed, body, place))

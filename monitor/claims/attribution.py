@@ -42,6 +42,7 @@ def _according() -> re.Pattern:
 
 def gap_ok(gap: str) -> bool:
     """True when `gap` may separate a subject from its verb."""
+    gap = re.sub(r"^\s*\([^)]{0,30}\)", " ", gap, count=1)
     gap = APPOSITIVE.sub(" ", gap, count=1)
     return bool(GAP.match(gap))
 
@@ -59,7 +60,7 @@ def speakers(text: str, found: list[Mention]) -> list[tuple[int, int, Mention]]:
     """(verb start, verb end, speaker) for each reporting verb with a speaker."""
     out = []
     for verb in _verbs().finditer(text):
-        speaker = subject_before(text, verb.start(), found, _resolvable)
+        speaker = subject_before(text, verb.start(), found)
         if speaker is None and INVERTED.fullmatch(verb.group()):
             after = [m for m in found if m.start >= verb.end() and m.kind != "place"
                      and re.fullmatch(r"\s*(?:the\s+|a\s+)?", text[verb.end():m.start])]
@@ -73,14 +74,11 @@ def speakers(text: str, found: list[Mention]) -> list[tuple[int, int, Mention]]:
     return sorted(out, key=lambda s: s[0])
 
 
-def _resolvable(mention: Mention) -> bool:
-    return "?" not in mention.actor.key and not mention.actor.key.startswith("b:unknown")
-
-
 def source_of(text: str, pos: int, found: list[Mention]) -> Actor | None:
     """Who states what stands at `pos`: the outermost speaker before it in the same
     clause, else a speaker after it ('..., the ministry said'), else None (the outlet)."""
-    said = speakers(text, found)
+    said = speakers(text, found) + _possessive_counts(text, found)
+    said.sort(key=lambda s: s[0])
     before = [s for s in said if s[1] <= pos and not BOUNDARY.search(text[s[1]:pos])]
     if before:
         return before[0][2].actor
@@ -88,6 +86,19 @@ def source_of(text: str, pos: int, found: list[Mention]) -> Actor | None:
     if after:
         return after[0][2].actor
     return None
+
+
+POSSESSIVE_COUNT = re.compile(r"^['’]s?\s+(?:[\w-]+\s+){0,2}(?:count|toll|tally|figures?|estimates?|data|numbers|death toll|report)\b", re.I)
+
+
+def _possessive_counts(text: str, found: list[Mention]) -> list[tuple[int, int, Mention]]:
+    """'The agency's count stood at 3,412': the count is the agency's."""
+    out = []
+    for mention in found:
+        match = POSSESSIVE_COUNT.match(text[mention.end:])
+        if match:
+            out.append((mention.end, mention.end + match.end(), mention))
+    return out
 
 
 def quote_speaker(text: str, span: tuple[int, int], found: list[Mention]) -> Actor | None:

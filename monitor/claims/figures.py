@@ -24,7 +24,7 @@ MAX_MODIFIERS = 4
 # How far around a number a casualty word or a toll phrase is looked for, in characters:
 # "30 soldiers were reportedly killed" is 28; a whole clause is rarely over 60.
 CASUALTY_WINDOW = 40
-TOLL_WINDOW = 60
+TOLL_WINDOW = 90
 STOP = {"of", "in", "to", "from", "at", "for", "with", "by", "on", "and", "or", "were", "was", "are", "is", "have",
         "has", "had", "be", "been", "being", "that", "who", "which", "the", "a", "an", "as", "than", "into", "since",
         "after", "before", "during", "while", "but", "per", "each", "this", "these", "its", "their", "his", "her"}
@@ -51,7 +51,21 @@ def _casualty_patterns() -> list[tuple[str, re.Pattern]]:
 def _toll_pattern() -> re.Pattern:
     phrases = [(name, p) for name, group in _nouns()["toll_phrases"].items() for p in group]
     body = "|".join(f"(?P<{name}_{i}>\\b(?:{p}))" for i, (name, p) in enumerate(phrases))
-    return re.compile(rf"(?:{body})\b[^.;\d]{{0,40}}$", re.I)
+    lead = (r"(?:rose|risen|rising|climbed|climbing|reached|stood|stands|hit|jumped|increased|passed|surpassed|"
+            r"topped|exceeded|is|was|now|at|to|of)")
+    return re.compile(rf"(?:{body})\b[^;]{{0,60}}?\b{lead}(?:\s+(?:to|at))?\s*$", re.I)
+
+
+@lru_cache(maxsize=1)
+def _background_patterns() -> tuple[re.Pattern, re.Pattern]:
+    lex = _nouns()["background"]
+    return (re.compile(rf"\b(?:{lexicon.alternation_regex(lex['before'])})\s*$", re.I),
+            re.compile(rf"^\s*(?:{lexicon.alternation_regex(lex['after'])})\b", re.I))
+
+
+def alerting(cls: str) -> bool:
+    """Whether figures of this class raise alerts (some are only context: a population)."""
+    return _nouns()["classes"].get(cls, {}).get("alert", True)
 
 
 def figures(sentence: Sentence, found: list[Mention], year: int | None) -> list[Figure]:
@@ -72,7 +86,7 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     multiplied = numbers.multiplied(text[q.number_start:]) if q.number_start >= 0 else None
     value, end = (multiplied[0], q.number_start + multiplied[1]) if multiplied else (q.value, q.end)
     counted = _counted(text, q, end, multiplied is not None)
-    if counted is None or _background(text, q, year):
+    if counted is None or _background(text, q, year) or _year_like(q, counted):
         return None, end
     cls, unit, noun_end, modifiers = counted
     low, high = (q.low, q.high) if not multiplied else (None, None)
@@ -145,14 +159,23 @@ def _percent(text: str, q: numbers.Quantity):
     return None
 
 
+def _year_like(q: numbers.Quantity, counted) -> bool:
+    """'in 1999 killed' is a year, not 1,999 deaths: news writes counts over 999 with commas."""
+    if not re.fullmatch(r"(?:19|20)\d\d", q.text.strip()):
+        return False
+    return counted[0] in ("deaths", "injured", "missing", "displaced", "detained", "rescued") or not counted[1].endswith("s")
+
+
 def _background(text: str, q: numbers.Quantity, year: int | None) -> bool:
     """Counts that describe something else: a standing army, a past disaster, a count's progress."""
     before = text[:q.start]
-    if re.search(r"\bwith\s*$", before, re.I):
+    pre, post = _background_patterns()
+    if pre.search(before) or post.search(text[q.end:]):
         return True
     clause = re.split(r"[;:]|,\s*(?:while|but|whereas)\b", before)[-1][-80:]
     for match in YEAR.finditer(clause):
-        if int(match.group()) < (year or 10_000) and not re.search(r"\bsince\s+(?:\w+\s+)?$", clause[:match.start()], re.I):
+        since = re.search(r"\bsince\s+(?:\w+\s+)?$", clause[:match.start()], re.I)
+        if int(match.group()) < (year or 10_000) and (not since or re.match(r"\s*,\s*when\b", clause[match.end():])):
             return True
     return bool(re.search(r"\b(previous|prior|earlier|last year's|former)\s+(toll|tally|count|estimate|figure)\b[^.]{0,20}$", before, re.I))
 
@@ -169,12 +192,13 @@ def _who(cls: str, text: str, q: numbers.Quantity, found: list[Mention]) -> str 
 
 def _casualty(text: str, q: numbers.Quantity, noun_end: int, cls: str, who: str | None):
     """'30 soldiers were killed' counts deaths (of troops); 'killing 12 people' counts deaths."""
-    if cls not in ("people", "troops", "aboard", "deaths", "injured", "missing", "displaced", "detained", "rescued"):
+    if cls not in ("people", "troops", "aboard"):
         return cls, who
     after = text[noun_end:noun_end + CASUALTY_WINDOW]
-    before = text[max(0, q.start - 25):q.start]
+    before = re.search(r"\b(\w+)\s*$", text[:q.start])
+    before = before.group(1) if before else ""
     for name, pattern in _casualty_patterns():
-        if pattern.search(after.split(",")[0]) or pattern.search(before):
+        if pattern.search(re.split(r"[,;]|\band\b", after)[0]) or pattern.fullmatch(before):
             if name == cls:
                 return cls, who
             return name, (cls if cls in ("troops", "aboard") else who)
