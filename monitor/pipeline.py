@@ -101,7 +101,7 @@ def ingest_article(store: Store, article: Article, report: Report) -> None:
     with store.transaction():
         story_id = stories.assign(found, store)
         article_id = store.add_article(_article_row(article, print_, story_id, report.run_id, known))
-        store.save_people(found.people)
+        store.save_people(found.directory)
         alerts = diff_stage.diff(found, store, article_id, story_id)
         for alert in alerts:
             store.add_alert(_alert_row(alert, article_id, report.run_id))

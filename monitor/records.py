@@ -110,7 +110,7 @@ class Claims:
     figures: tuple[Figure, ...] = ()
     positions: tuple[Position, ...] = ()
     terms: tuple[str, ...] = ()            # the article's salient terms, for story assignment
-    people: tuple[Actor, ...] = ()         # people this article named with their bodies
+    directory: tuple[tuple[str, Actor], ...] = ()   # people, places and acronyms this article taught
 
 
 @dataclass(frozen=True)

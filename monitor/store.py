@@ -148,8 +148,10 @@ class Store:
         return {r["key"]: Actor(tuple(tuple(level) for level in json.loads(r["levels"])))
                 for r in self.db["people"].rows}
 
-    def save_people(self, actors) -> None:
-        rows = [{"key": a.key, "name": a.name, "levels": json.dumps(a.levels)} for a in actors if len(a.levels) > 1]
+    def save_people(self, entries) -> None:
+        """People with their bodies, learned places ("place:X") and acronyms ("alias:X")."""
+        rows = [{"key": key, "name": a.name, "levels": json.dumps(a.levels)} for key, a in entries
+                if len(a.levels) > 1 or not key.startswith("p:")]
         if rows:
             self.db["people"].upsert_all(rows, pk="key")
 

@@ -25,13 +25,15 @@ def extract(article: Article, people: dict[str, Actor] | None = None) -> Claims:
     book = actors.Book(known=dict(people or {}))
     year = _year(article.published)
     found_figures, found_positions, places = [], [], Counter()
-    for sentence in sentences.split(article.paragraphs):
+    split = sentences.split(article.paragraphs)
+    book.home = actors.home_place([s.text for s in split], book)
+    for sentence in split:
         found = actors.mentions(sentence.text, book)
         places.update(m.actor.key for m in found if m.kind != "pronoun")
         found_figures += figures(sentence, found, year)
         found_positions += positions(sentence, found)
     return Claims(article=article, figures=tuple(found_figures), positions=tuple(found_positions),
-                  terms=_story_terms(article, places), people=tuple(book.learned.values()))
+                  terms=_story_terms(article, places), directory=tuple(book.learned.items()))
 
 
 def _year(published: str | None) -> int | None:

@@ -48,6 +48,14 @@ class Book:
     subjects: list[Actor] = field(default_factory=list)        # bodies and places that led a sentence
     places: dict[str, str] = field(default_factory=dict)       # places learned from the text: alias -> name
     aliases: dict[str, Actor] = field(default_factory=dict)    # acronyms of bodies: "NDMA" -> actor
+    home: str | None = None                                    # the article's main country
+
+    def __post_init__(self):
+        for key, actor in self.known.items():
+            if key.startswith("place:"):
+                self.places[key[6:]] = actor.name
+            elif key.startswith("alias:"):
+                self.aliases[key[6:]] = actor
 
     def person(self, key: str) -> Actor | None:
         for actor in reversed(self.seen):
@@ -260,7 +268,7 @@ def _mention(group, text: str, book: Book) -> Mention | None:
         book.note(alias)
         return Mention(start, end, alias, "body")
     if fixed or generic or named:
-        actor = _body(fixed, generic, place, named)
+        actor = _body(fixed, generic, place, named, book.home if generic else None)
         if "?" in actor.key or actor.key.startswith("b:unknown"):
             actor = _seen_body(actor, book) or actor
         book.note(actor)
@@ -372,13 +380,32 @@ def _canon(word: str, table: str) -> str:
     return next((k for k in lookup if k.lower() == word.lower()), word)
 
 
-def _body(fixed: str | None, generic: str | None, place: str | None, named: str | None = None) -> Actor:
+def home_place(texts: list[str], book: Book) -> str | None:
+    """The country an article is mostly about: the place it names most, learned places included.
+    A ministry named without its country ("the interior minister") is taken to be that country's."""
+    counts: dict[str, int] = {}
+    static = _unit_patterns()[2][1]
+    for text in texts:
+        learn_places(text, book)
+        for m in static.finditer(text):
+            name = _tables()["places"].get(m.group())
+            if name and name not in _lex()["words"]["organizations"]:
+                counts[name] = counts.get(name, 0) + 1
+        if book.places:
+            for m in _dynamic(book).finditer(text):
+                if m.group() in book.places:
+                    counts[book.places[m.group()]] = counts.get(book.places[m.group()], 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+def _body(fixed: str | None, generic: str | None, place: str | None, named: str | None = None,
+          home: str | None = None) -> Actor:
     if fixed:
         return body_actor(fixed, _lex()["bodies"][fixed]["government"], fixed=True)
     if named and not generic:
         key = f"b:{key_of(place or '?')}/{key_of(named)}"
         return Actor(((key, named),) + (place_actor(place).levels if place else ()))
-    actor = body_actor(generic, place, fixed=False)
+    actor = body_actor(generic, place or home, fixed=False)
     if named and not place:
         return Actor(((actor.key, named),) + actor.levels[1:])
     return actor
@@ -401,7 +428,7 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
         actor = Actor(((key, name),) + _body(fixed, generic, place, named).levels)
     elif body or place:
         actor = Actor(((key, known.name if known and len(known.name) > len(name) else name),)
-                      + _body_levels(fixed, body, place))
+                      + _body_levels(fixed, body, place, book.home if body != "parliament" else None))
     elif known:
         actor = known
     else:
@@ -416,11 +443,11 @@ def _bare(word: str) -> str:
     return word if re.fullmatch(r"[A-Z]\.", word) else word.rstrip(".")
 
 
-def _body_levels(fixed, body, place) -> tuple:
+def _body_levels(fixed, body, place, home=None) -> tuple:
     if fixed:
         return _body(fixed, None, None).levels
     if body:
-        return body_actor(body, place, fixed=False).levels
+        return body_actor(body, place or home, fixed=False).levels
     return place_actor(place).levels
 
 

@@ -19,7 +19,7 @@ from .actors import Mention
 GAP_WORDS = (r"has|have|had|is|are|was|were|not|never|also|again|repeatedly|publicly|previously|flatly|strongly|firmly|"
              r"categorically|swiftly|quickly|already|still|now|only|yet|both|all|itself|themselves|then|later|"
              r"earlier|reportedly|officially|finally|initially|first|last|this|week|month|year|today|tonight|"
-             r"yesterday|on|in|a|an|the|statement|separately|similarly|meanwhile|however|\w+day|\w+days|"
+             r"yesterday|on|in|a|an|the|statement|separately|similarly|meanwhile|however|\w+day|\w+days|\w+ly|"
              r"jan\.?|feb\.?|mar\.?|apr\.?|may|jun\.?|jul\.?|aug\.?|sept?\.?|oct\.?|nov\.?|dec\.?|\d{1,2}(?:st|nd|rd|th)?")
 GAP = re.compile(rf"^(?:\s|,|\)|\((?:[^)]{{0,30}})\)|\b(?:{GAP_WORDS})\b\.?)*$", re.I)
 APPOSITIVE = re.compile(r"^\s*,[^,;“”\"]{1,90},\s*")

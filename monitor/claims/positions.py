@@ -50,6 +50,16 @@ def _cues() -> list[tuple[str, str, re.Pattern]]:
 
 
 @lru_cache(maxsize=1)
+def _action_noun() -> re.Pattern:
+    nouns = lexicon.alternation_regex(_lex()["words"]["action_nouns"])
+    return re.compile(rf"^\s+(?:(?:an?|the|any|its|their|all|further|more|new|formal)\s+)*(?P<verb>{nouns})\b", re.I)
+
+
+# Modals take a verb, never a noun: "may sanctions" is not English, "ruled out sanctions" is.
+MODALS = {"will", "would", "may", "might", "could", "shall", "can", "is to", "are to"}
+
+
+@lru_cache(maxsize=1)
 def _action() -> re.Pattern:
     return re.compile(rf"^(?:\s+\w+ly)?(?:\s+(?:to|be|not))?\s+(?P<verb>{lexicon.alternation_regex(_lex()['words']['actions'])})\b", re.I)
 
@@ -65,6 +75,8 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
         action = None
         if scale == "action":
             verb = _action().match(text[match.end():])
+            if verb is None and match.group().lower() not in MODALS:
+                verb = _action_noun().match(text[match.end():])
             if verb is None or re.match(r"\s+(?:\w+ly\s+)?be\b", text[match.end():]):
                 continue                      # no action, or a passive: "could be deployed"
             action = _canonical_action(verb.group("verb"))
@@ -102,6 +114,9 @@ def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> lis
         speaker = source_of(text, match.start(), found)
         return [speaker] if speaker else []
     subject = subject_before(text, match.start(), found)
+    if subject is None and re.search(r"\band\s+(?:\w+ly\s+)?$", text[:match.start()]):
+        speaker = source_of(text, match.start(), found)     # "X said ... and ruled out ...": X
+        return [speaker] if speaker else []
     if subject is None:
         speaker = source_of(text, match.start(), found)
         return [speaker] if speaker and scale == "truth" and _governs(text, match) else []
