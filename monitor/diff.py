@@ -21,6 +21,9 @@ from .records import Alert, Article, Claims, Figure, Position
 EQUAL_SHARE = 0.005
 # Non-entity terms two propositions must share, beyond places, to be one topic.
 TOPIC_MIN_SHARED = 2
+# The story's main claim learns the words of the statements that join it, up to this many:
+# enough for the claim's few phrasings, not so many that it swallows unrelated statements.
+MAIN_TERMS = 40
 # How decisive a stance is: when one article gives an actor two stances on one topic,
 # the more frequent wins, then the more decisive ("confirmed" over "believes").
 DECISIVE = {"confirms": 3, "denies": 3, "supports": 3, "opposes": 3, "likely": 2, "considers": 2, "unconfirmed": 1}
@@ -204,6 +207,9 @@ def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id
         return _new_topic(store, topics, story_id, article_id, p, main=True, extra=claims.terms[:10])
     best = max(same, key=lambda t: _shared(p.topic_terms, t["terms"]), default=None)
     if best is not None and _matches(p, best):
+        if best["main"] and len(best["terms"]) < MAIN_TERMS:
+            best["terms"] = sorted(set(best["terms"]) | set(p.topic_terms))
+            store.update_topic(best["id"], terms=best["terms"])
         if best["main"] and best.get("vague_label"):
             best.update(label=_label(p), vague_label=0)
             store.update_topic(best["id"], label=best["label"], vague_label=0)
@@ -213,10 +219,14 @@ def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id
 
 
 def _matches(p: Position, topic: dict) -> bool:
+    """Same proposition: an action with a shared object; a fact sharing two terms, one at least
+    not a place. The story's main claim needs one: most truth statements in a story are about it."""
     if p.action:
         return _shared(p.topic_terms, topic["terms"]) >= 1 or not topic["terms"]
-    return _shared(p.topic_terms, topic["terms"]) >= TOPIC_MIN_SHARED and \
-        any(not t.startswith("@") for t in set(p.topic_terms) & set(topic["terms"]))
+    content = {t for t in set(p.topic_terms) & set(topic["terms"]) if not t.startswith("@")}
+    if topic["main"]:
+        return len(content) >= 1
+    return _shared(p.topic_terms, topic["terms"]) >= TOPIC_MIN_SHARED and bool(content)
 
 
 def _shared(terms, others) -> int:
@@ -224,8 +234,7 @@ def _shared(terms, others) -> int:
 
 
 def _new_topic(store, topics, story_id, article_id, p: Position, main: bool, extra=()) -> dict:
-    terms = set(p.topic_terms) | {t for t in extra if not t.startswith("@g:") and not t.startswith("@p:")}
-    terms |= {"@" + t[3:].replace("-", " ") for t in extra if t.startswith("@g:")}
+    terms = set(p.topic_terms) | {"@" + t[2:] for t in extra if t.startswith("g:")}
     row = {"story_id": story_id, "scale": p.scale, "prospect": int(p.prospect), "action": p.action,
            "main": int(main), "terms": terms, "label": _label(p), "vague_label": int(p.anaphoric),
            "first_article_id": article_id}

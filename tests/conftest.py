@@ -62,11 +62,6 @@ def invoke(*args: str):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
-@pytest.fixture(scope="session")
-def cli():
-    return invoke
-
-
 def ingest_one_by_one(db: Path, files) -> list:
     """One `monitor ingest` call per file, in order, as the scorer does."""
     results = []

@@ -13,11 +13,10 @@ from ..records import Actor, Article, Claims
 from . import actors, sentences
 from .figures import figures
 from .positions import positions
-from .topics import words
 
-# The story an article belongs to is told by its opening: title and first paragraphs.
-LEAD_PARAGRAPHS = 3
-# Salient terms kept per article for story assignment; 40 covers a lead's entities and nouns.
+PROPER = re.compile(r"\b[A-Z][\w’'-]*[A-Za-z0-9]")
+
+# Proper names kept per article for story assignment: a long report names 20-40.
 STORY_TERMS = 40
 
 
@@ -29,7 +28,8 @@ def extract(article: Article, people: dict[str, Actor] | None = None) -> Claims:
     book.home = actors.home_place([s.text for s in split], book)
     for sentence in split:
         found = actors.mentions(sentence.text, book)
-        places.update(m.actor.key for m in found if m.kind != "pronoun")
+        places.update(level for m in found if m.kind != "pronoun" for level, _ in m.actor.levels)
+        places.update(proper_words(sentence.text, found))
         found_figures += figures(sentence, found, year)
         found_positions += positions(sentence, found)
     return Claims(article=article, figures=tuple(found_figures), positions=tuple(found_positions),
@@ -41,10 +41,20 @@ def _year(published: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _story_terms(article: Article, actors_seen: Counter) -> tuple[str, ...]:
-    """Terms weighted by where they stand: the title and lead count double."""
-    lead = " ".join([article.title or ""] * 2 + article.paragraphs[:LEAD_PARAGRAPHS])
-    counts = Counter(words(lead))
-    for key, n in actors_seen.items():
-        counts["@" + key] += n
-    return tuple(term for term, _ in counts.most_common(STORY_TERMS))
+def proper_words(text: str, found) -> list[str]:
+    """Capitalised words inside a sentence that no actor took: places, events, flight numbers
+    ('Korvash', 'VA417', 'Ferghel'). A story is told apart by its proper names."""
+    taken = [(m.start, m.end) for m in found]
+    out = []
+    for match in PROPER.finditer(text):
+        if match.start() == 0 or any(a <= match.start() < b for a, b in taken):
+            continue
+        word = match.group().rstrip("’'s").lower()
+        if word not in actors.not_names_lower() and len(word) > 2:
+            out.append("w:" + word)
+    return out
+
+
+def _story_terms(article: Article, seen: Counter) -> tuple[str, ...]:
+    """The article's proper names (people, bodies, places, other names), most frequent first."""
+    return tuple(term for term, _ in seen.most_common(STORY_TERMS))

@@ -106,7 +106,7 @@ def _unit_patterns() -> list[tuple[str, re.Pattern]]:
         return re.compile(rf"(?<![\w.])(?:{lexicon.alternation(words)})(?![\w-])", flags)
     short = [a for a in t["places"] if a.isupper() and len(a.replace(".", "")) <= 3]
     return [
-        ("body", alt([a for a in t["bodies"] if not _is_acronym(a)], re.I)),
+        ("body", alt([a for spec in _lex()["bodies"].values() for a in spec["aliases"] if not _is_acronym(a)], re.I)),
         ("body", alt([a for name, spec in _lex()["bodies"].items() for a in spec["aliases"] if _is_acronym(a)])),
         ("place", alt([a for a in t["places"] if a not in short] + ["U.S."], 0)),
         ("place", alt(short)),
@@ -117,6 +117,11 @@ def _unit_patterns() -> list[tuple[str, re.Pattern]]:
 
 def _is_acronym(alias: str) -> bool:
     return alias.replace(".", "").isupper() and len(alias) <= 5
+
+
+@lru_cache(maxsize=1)
+def not_names_lower() -> frozenset[str]:
+    return frozenset(w.lower().rstrip(".") for w in _tables()["not_names"])
 
 
 def key_of(name: str) -> str:
@@ -167,6 +172,7 @@ def mentions(text: str, book: Book) -> list[Mention]:
     units = _units(text, tokens, book)
     found = [m for group in _groups(units, text) if (m := _mention(group, text, book)) is not None]
     found += _body_anaphors(text, book, found)
+    found += _country_anaphors(text, book, found)
     found += _pronouns(text, tokens, book, found)
     found.sort(key=lambda m: m.start)
     found = _merge_appositives(found, text, book)
@@ -303,6 +309,23 @@ def _body_anaphors(text: str, book: Book, found: list[Mention]) -> list[Mention]
     return out
 
 
+def _country_anaphors(text: str, book: Book, found: list[Mention]) -> list[Mention]:
+    """"the country's emergency services": the country last named."""
+    out = []
+    for m in re.finditer(r"\b[Tt]he\s+(?:country|nation)['’]s\s+", text):
+        places = [x.actor for x in found if x.end <= m.start() and x.actor.key.startswith("g:")]
+        place = places[-1] if places else next((a for a in reversed(book.seen) if a.key.startswith("g:")), None)
+        if place is None:
+            continue
+        body = next((x for x in found if x.start == m.end() and x.kind == "body"), None)
+        if body is not None and "/" in body.actor.key:
+            generic = body.actor.key.split("/", 1)[1]
+            named = body_actor(generic, place.name, fixed=False)
+            found[found.index(body)] = Mention(m.start(), body.end, named, "body")
+            book.note(named)
+    return out
+
+
 BODY_ANAPHOR = re.compile(r"\b[Tt]he\s+(agency|ministry|commission|council|committee|office|service|authority|"
                           r"center|centre|board|mission|group|observatory|airline|carrier|company|institute|bureau)\b")
 
@@ -355,6 +378,8 @@ def learn_places(text: str, book: Book) -> None:
     t = _tables()
     for m in re.finditer(rf"\b([A-Z][a-z]{{2,}})['’]s\s+(?:{OFFICIAL_NOUNS})\b", text, re.I):
         word = m.group(1)
+        if re.search(r"[A-Z][\w.-]*\s+$", text[:m.start()]):
+            continue                          # "South Korea's": part of a longer name
         if word[0].isupper() and _unknown(word, book):
             book.places.setdefault(word, word)
             book.learned.setdefault("place:" + word, place_actor(word))
@@ -506,6 +531,14 @@ def _merge_appositives(found: list[Mention], text: str, book: Book) -> list[Ment
                 and mention.kind in ("body", "anonymous", "place") and _closes(text, mention.end):
             out[-1] = Mention(prev.start, mention.end, _adopt(prev.actor, mention.actor), prev.kind)
             book.note(out[-1].actor)
+            continue
+        if prev and prev.kind == "body" and mention.kind == "person" and re.fullmatch(r",\s*", gap) \
+                and _closes(text, mention.end):
+            # "a spokesman for Dastaria's General Staff, Brig. Gen. Elkhan Rasulov, said"
+            person = Actor(mention.actor.levels[:1] + prev.actor.levels)
+            book.note(person)
+            book.learned[person.key] = person
+            out[-1] = Mention(prev.start, mention.end, person, "person")
             continue
         out.append(mention)
     return out

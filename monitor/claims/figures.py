@@ -28,6 +28,7 @@ TOLL_WINDOW = 90
 STOP = {"of", "in", "to", "from", "at", "for", "with", "by", "on", "and", "or", "were", "was", "are", "is", "have",
         "has", "had", "be", "been", "being", "that", "who", "which", "the", "a", "an", "as", "than", "into", "since",
         "after", "before", "during", "while", "but", "per", "each", "this", "these", "its", "their", "his", "her"}
+RECOVERED = re.compile(r"\b(?:recovered|retrieved|pulled (?:out|from)|found|identified|buried)\b", re.I)
 YEAR = re.compile(r"\b(19[0-9]{2}|20[0-9]{2})\b")
 
 
@@ -192,16 +193,16 @@ def _who(cls: str, text: str, q: numbers.Quantity, found: list[Mention]) -> str 
 
 def _casualty(text: str, q: numbers.Quantity, noun_end: int, cls: str, who: str | None):
     """'30 soldiers were killed' counts deaths (of troops); 'killing 12 people' counts deaths."""
+    after = re.split(r"[,;]|\band\b", text[noun_end:noun_end + CASUALTY_WINDOW])[0]
+    if cls == "deaths" and RECOVERED.search(after):
+        return "recovered", who              # "147 bodies had been recovered": a count of its own
     if cls not in ("people", "troops", "aboard"):
         return cls, who
-    after = text[noun_end:noun_end + CASUALTY_WINDOW]
-    before = re.search(r"\b(\w+)\s*$", text[:q.start])
+    before = re.search(r"\b(\w+)\s+(?:(?:all|the|some|another|an estimated)\s+)?$", text[:q.start])
     before = before.group(1) if before else ""
     for name, pattern in _casualty_patterns():
-        if pattern.search(re.split(r"[,;]|\band\b", after)[0]) or pattern.fullmatch(before):
-            if name == cls:
-                return cls, who
-            return name, (cls if cls in ("troops", "aboard") else who)
+        if pattern.search(after) or pattern.fullmatch(before):
+            return name, ("troops" if cls == "troops" else who)
     return cls, who
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from .. import lexicon
 from ..records import Actor, Position
 from .actors import Mention, is_anaphor
-from .attribution import quote_at, quote_speaker, source_of, subject_before
+from .attribution import quote_at, quote_speaker, source_of, speakers, subject_before
 from .sentences import Sentence
 from .topics import terms
 
@@ -113,10 +113,12 @@ def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> lis
     if ADVOCACY.search(text[:match.start()]):
         speaker = source_of(text, match.start(), found)
         return [speaker] if speaker else []
+    if re.search(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?$", text[:match.start()]):
+        return []                             # a passive: "X is believed to" says nothing of X's stance
     subject = subject_before(text, match.start(), found)
-    if subject is None and re.search(r"\band\s+(?:\w+ly\s+)?$", text[:match.start()]):
-        speaker = source_of(text, match.start(), found)     # "X said ... and ruled out ...": X
-        return [speaker] if speaker else []
+    if subject is None and re.search(r"\b(?:and|but)\s+(?:\w+ly\s+)?$", text[:match.start()]):
+        said = [s for s in speakers(text, found) if s[1] <= match.start()]
+        return [said[0][2].actor] if said else []    # "X said ... but could not confirm ...": X
     if subject is None:
         speaker = source_of(text, match.start(), found)
         return [speaker] if speaker and scale == "truth" and _governs(text, match) else []
@@ -140,10 +142,12 @@ def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor,
     text = sentence.text
     clause = CLAUSE_END.split(text[match.end():])[0]
     topic_text = " ".join(clause.split()[:TOPIC_WORDS]).strip(" ,“”\"")
-    head = re.split(r"\b(?:that|as|of|about)\b|,", topic_text)[0]
+    head = re.split(r"\b(?:that|as|of|about|on|in|from|over|by|with|for|but|and|to)\b|,", topic_text)[0]
     core = " ".join(topic_text.split(",")[0].split()[:PROSPECT_WORDS])
-    prospect = scale == "truth" and bool(_words("prospect").search(core))
-    past = bool(_words("past").search(re.split(r"[;]", text[:match.start()])[-1]))
+    modal = re.search(r"\b(?:would|will|could|may|might|shall)\s+(?:\w+ly\s+)?$", text[:match.start()])
+    prospect = scale == "truth" and (bool(_words("prospect").search(core)) or bool(modal))
+    before = re.split(r"[;]", text[:match.start()])[-1]
+    past = bool(_words("past").search(before)) or _pluperfect(before)
     topic = terms(topic_text, found, offset=match.end(), text=text)
     if action:
         topic = tuple(sorted(set(topic) | {action}))
@@ -151,6 +155,15 @@ def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor,
     return Position(actor=actor, scale=scale, stance=stance, cue=match.group(), topic_terms=topic,
                     topic_text=topic_text, anaphoric=anaphoric, prospect=prospect, action=action,
                     sentence=text, past=past)
+
+
+def _pluperfect(before: str) -> bool:
+    """'the chief who had called the reports groundless': an earlier stance, unless it is
+    reported speech ('said it had confirmed')."""
+    match = re.search(r"\bhad\s+(?:\w+ly\s+)?$", before)
+    if not match:
+        return False
+    return not re.search(r"\b(?:said|says|told|stated|announced|added)\s+(?:that\s+)?(?:\w+\s+){0,3}$", before[:match.start()])
 
 
 def _canonical_action(verb: str) -> str:

@@ -1,0 +1,109 @@
+"""Tests that check the docs (as sqlite-utils does): the README's commands exist, and every
+command's docstring "Example:" runs against a temporary store."""
+from __future__ import annotations
+
+import glob
+import inspect
+import re
+import shlex
+
+import pytest
+
+from conftest import ROOT, count_rows, ingest_one_by_one, invoke
+from monitor.cli import main
+
+README = ROOT / "README.md"
+DOCUMENTED = ["ingest", "alerts", "digest"]
+
+
+def readme_commands() -> list[list[str]]:
+    """`monitor ...` command lines inside the README's fenced code blocks."""
+    text = README.read_text()
+    blocks = re.findall(r"^```[^\n]*\n(.*?)^```", text, re.M | re.S)
+    lines = [line.strip().removeprefix("$ ") for block in blocks for line in block.splitlines()]
+    return [shlex.split(line, comments=True) for line in lines if re.match(r"(?:python -m )?monitor\s", line)]
+
+
+def examples(command) -> list[str]:
+    """The command lines under "Example:" in a click command's docstring."""
+    doc = inspect.cleandoc(command.help or "")
+    _, _, after = doc.partition("Example:")
+    return [line.strip() for line in after.splitlines() if line.strip().startswith("monitor ")]
+
+
+def subcommand(argv: list[str]) -> str | None:
+    args = argv[2:] if argv[:2] == ["python", "-m"] else argv
+    return next((a for a in args[1:] if not a.startswith("-")), None)
+
+
+# ---- README ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def readme():
+    if not README.is_file():
+        pytest.skip("README.md is absent")
+    return readme_commands()
+
+
+@pytest.mark.parametrize("name", DOCUMENTED)
+def test_readme_shows_command(readme, name):
+    assert any(subcommand(argv) == name for argv in readme), f"no `monitor {name}` in the README's code blocks"
+
+
+def test_readme_commands_exist(readme):
+    unknown = {subcommand(argv) for argv in readme} - set(main.commands) - {None}
+    assert not unknown, f"the README shows commands the CLI does not have: {sorted(unknown)}"
+
+
+# ---- docstring examples ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", DOCUMENTED)
+def test_documented_commands_exist(name):
+    assert name in main.commands
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_command_docstring_has_an_example(name):
+    assert examples(main.commands[name]), f"`monitor {name}` has no 'Example:' line in its docstring"
+
+
+def run_example(line: str, tmp_path, db):
+    """Run one docstring example: its store becomes `db`, globs expand from the project root,
+    and a `> file` redirection writes stdout to a file in tmp_path."""
+    line, _, redirect = line.partition(">")
+    argv = shlex.split(line)[1:]                 # drop "monitor"
+    args = []
+    for arg in argv:
+        if arg.endswith(".db"):
+            args.append(str(db))
+        elif any(c in arg for c in "*?["):
+            matched = sorted(glob.glob(str(ROOT / arg)))
+            assert matched, f"example glob {arg!r} matches nothing under {ROOT}"
+            args += matched
+        else:
+            args.append(arg)
+    result = invoke(*args)
+    if redirect.strip():
+        (tmp_path / redirect.strip()).write_text(result.stdout)
+    return result, (tmp_path / redirect.strip()) if redirect.strip() else None
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_command_docstring_example_runs(name, tmp_path, seed_files):
+    db = tmp_path / "example.db"
+    if name != "ingest":
+        ingest_one_by_one(db, seed_files)       # the other commands read a store that has articles
+    for line in examples(main.commands[name]):
+        result, written = run_example(line, tmp_path, db)
+        assert result.exit_code == 0, f"{line!r} exited {result.exit_code}: {result.stderr}"
+        if written is not None:
+            assert written.read_text().strip(), f"{line!r} wrote an empty {written.name}"
+        else:
+            assert result.stdout.strip() or result.stderr.strip()
+
+
+def test_ingest_example_stores_the_articles(tmp_path):
+    db = tmp_path / "example.db"
+    for line in examples(main.commands["ingest"]):
+        run_example(line, tmp_path, db)
+    assert count_rows(db, "articles") >= 1
