@@ -39,7 +39,7 @@ def diff(claims: Claims, store, article_id: int, story_id: int) -> list[Alert]:
 
 def subject_key(figure: Figure, story_id: int, store) -> tuple[str, str | None]:
     place = figure.place or store.common_place(story_id, figure.cls)
-    unit = figure.unit if figure.cls == "money" else ""
+    unit = figure.unit if figure.cls == "money" else "%" if figure.unit == "%" else ""
     return f"{story_id}:{figure.cls}:{figure.who or ''}:{place or ''}:{unit}", place
 
 
@@ -53,8 +53,12 @@ def subject_label(figure: Figure, place: str | None) -> str:
 
 
 def source_key(figure: Figure, article: Article) -> tuple[str, str]:
+    """A spokesman speaks for his body: a figure's source is the body when the person has one,
+    so the electoral council's president revising the council's count is a revision."""
     if figure.source is not None:
-        return figure.source.key, figure.source.describe()
+        levels = figure.source.levels
+        key = levels[1][0] if levels[0][0].startswith("p:") and len(levels) > 1 else levels[0][0]
+        return key, figure.source.describe()
     outlet = stories.outlet(article)
     return f"outlet:{outlet}", outlet
 
@@ -97,10 +101,12 @@ def _figure_change(held: list[dict], article: Article, figure: Figure, key, plac
     if not held:
         return None
     mine = next((row for row in held if row["source_key"] == src_key), None)
-    if any(equal(figure, row) for row in held) or (figure.vague and mine is not None):
-        return None                         # corroboration, or a looser restatement
-    if mine is not None:
+    if mine is not None:                    # the contract's order: a source's own change first
+        if figure.vague or equal(figure, mine):
+            return None                     # a repeat, or a looser restatement
         return _figure_alert("revised", article, figure, mine, key, place, src, story_id)
+    if any(equal(figure, row) for row in held):
+        return None                         # corroboration
     precise = [row for row in held if not row["vague"]] or held
     return _figure_alert("new_estimate", article, figure, precise[-1], key, place, src, story_id)
 

@@ -12,13 +12,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from monitor.cli import main
 from monitor.store import Store
 
 ROOT = Path(__file__).parent.parent
 
-# Deterministic property tests that write nothing outside tests/ and assert no timing.
+# Deterministic property tests that assert no timing and keep Hypothesis's cache under tests/.
+set_hypothesis_home_dir(str(Path(__file__).parent / ".hypothesis"))
 settings.register_profile("monitor", database=None, deadline=None, derandomize=True, max_examples=100)
 settings.load_profile("monitor")
 

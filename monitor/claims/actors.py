@@ -49,6 +49,7 @@ class Book:
     places: dict[str, str] = field(default_factory=dict)       # places learned from the text: alias -> name
     aliases: dict[str, Actor] = field(default_factory=dict)    # acronyms of bodies: "NDMA" -> actor
     home: str | None = None                                    # the article's main country
+    text: str = ""                                             # the sentence being read
 
     def __post_init__(self):
         for key, actor in self.known.items():
@@ -169,6 +170,7 @@ def mentions(text: str, book: Book) -> list[Mention]:
     """Actor mentions in one sentence, left to right; the book learns the people named."""
     tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
     learn_places(text, book)
+    book.text = text
     units = _units(text, tokens, book)
     found = [m for group in _groups(units, text) if (m := _mention(group, text, book)) is not None]
     found += _body_anaphors(text, book, found)
@@ -199,7 +201,10 @@ def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
     for m in NAMED_BODY.finditer(text):
         start = _after_taken(text, m.start(), m.end(), taken)
         end = m.end() - len(re.search(r"(?:['’]s?)?$", m.group()).group())
-        if start is not None and HEAD.search(text[start:end]):
+        while start is not None and end > start and text[start:end].split()[-1] in _tables()["not_names"] \
+                and not HEAD.fullmatch(text[start:end].split()[-1]):
+            end = start + text[start:end].rstrip().rfind(" ") if " " in text[start:end].strip() else start
+        if start is not None and end > start and HEAD.search(text[start:end]):
             take(start, end, "named", text[start:end])
     for kind, pattern in _unit_patterns()[4:]:
         for m in pattern.finditer(text):
@@ -326,6 +331,7 @@ def _country_anaphors(text: str, book: Book, found: list[Mention]) -> list[Menti
     return out
 
 
+FORMER = re.compile(r"\b(?:former|ex-|retired|late|then-)\s*(?:[a-z-]+\s+){0,3}$", re.I)
 BODY_ANAPHOR = re.compile(r"\b[Tt]he\s+(agency|ministry|commission|council|committee|office|service|authority|"
                           r"center|centre|board|mission|group|observatory|airline|carrier|company|institute|bureau)\b")
 
@@ -364,11 +370,11 @@ ORG_HEADS = (r"Agency|Center|Centre|Ministry|Office|Service|Services|Council|Com
              r"Party|Front|Movement|Union|Airways|Airlines|Observatory|Observatorio|Consejo|Mission|Guard|"
              r"Administration|Directorate|Secretariat|Assembly|Parliament|Senate|Congress|Coalition|Group")
 CAP = r"[A-Z\u00C0-\u00DE][\w\u00C0-\u024F’'-]*"
-NAMED_BODY = re.compile(rf"\b{CAP}(?:\s+(?:(?:of|for|the|and|on|de|del|la|el)\s+)*{CAP}){{0,7}}")
+NAMED_BODY = re.compile(rf"\b{CAP}(?:\s+(?:(?:of|for|the|and|de|del|la|el)\s+)*{CAP}){{0,7}}")
 HEAD = re.compile(rf"\b(?:{ORG_HEADS})\b")
 # "Zarkhan's emergency services", "Dastaria's President": a name before a possessive and an
 # official noun is a place; "Veldanian Airways", "Zembian soldiers": a demonym names one.
-OFFICIAL_NOUNS = (r"government|army|military|armed forces|president|prime minister|foreign ministry|ministry|"
+OFFICIAL_NOUNS = (r"government|presidential|vote|army|military|armed forces|president|prime minister|foreign ministry|ministry|"
                   r"minister|ambassador|parliament|police|emergency services|electoral|election|national|"
                   r"defen[cs]e|foreign|interior|health|civil|contingent|pledge|authorities|officials|navy|air force")
 
@@ -431,7 +437,7 @@ def _body(fixed: str | None, generic: str | None, place: str | None, named: str 
         key = f"b:{key_of(place or '?')}/{key_of(named)}"
         return Actor(((key, named),) + (place_actor(place).levels if place else ()))
     actor = body_actor(generic, place or home, fixed=False)
-    if named and not place:
+    if named:
         return Actor(((actor.key, named),) + actor.levels[1:])
     return actor
 
@@ -447,6 +453,10 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
     if len(words) == 1 and not (title or fixed or generic or known):
         return None
     body = fixed or generic or (_tables()["titles"].get(_canon(title, "titles")) if title else None)
+    if FORMER.search(book.text[max(0, start - 40):start]) if book.text else False:
+        actor = known if known and len(known.levels) == 1 else Actor(((key, name),))
+        book.note(actor)                      # a former minister speaks for no ministry
+        return Mention(start, end, actor, "person")
     if known and len(known.levels) > 1 and not (place or fixed or named):
         actor = known
     elif named:
@@ -531,6 +541,14 @@ def _merge_appositives(found: list[Mention], text: str, book: Book) -> list[Ment
                 and mention.kind in ("body", "anonymous", "place") and _closes(text, mention.end):
             out[-1] = Mention(prev.start, mention.end, _adopt(prev.actor, mention.actor), prev.kind)
             book.note(out[-1].actor)
+            continue
+        if prev and prev.kind == "person" and mention.kind == "body" and len(prev.actor.levels) == 1 \
+                and re.fullmatch(r"\s+of\s+(?:the\s+)?(?:[a-z-]+\s+)?", gap):
+            # "Rodrigo Arrieta of the conservative Partido Nacional Republicano"
+            person = Actor(prev.actor.levels[:1] + mention.actor.levels)
+            book.note(person)
+            book.learned[person.key] = person
+            out[-1] = Mention(prev.start, mention.end, person, "person")
             continue
         if prev and prev.kind == "body" and mention.kind == "person" and re.fullmatch(r",\s*", gap) \
                 and _closes(text, mention.end):

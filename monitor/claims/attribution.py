@@ -23,6 +23,7 @@ GAP_WORDS = (r"has|have|had|is|are|was|were|not|never|also|again|repeatedly|publ
              r"jan\.?|feb\.?|mar\.?|apr\.?|may|jun\.?|jul\.?|aug\.?|sept?\.?|oct\.?|nov\.?|dec\.?|\d{1,2}(?:st|nd|rd|th)?")
 GAP = re.compile(rf"^(?:\s|,|\)|\((?:[^)]{{0,30}})\)|\b(?:{GAP_WORDS})\b\.?)*$", re.I)
 APPOSITIVE = re.compile(r"^\s*,[^,;“”\"]{1,90},\s*")
+APPOSITIVE_GAP = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*,(?:[^,;“”\"]|,\d){1,140},\s*(?:(?:has|have|had|also|on \w+)\s+)*")
 # Verbs that may come before their speaker: '"...", said Carl Schuster'.
 INVERTED = re.compile(r"said|says|added|adds|noted|notes|wrote|writes|explained|continued|warned|insisted", re.I)
 # Clause boundaries: an attribution does not reach across them.
@@ -48,12 +49,15 @@ def gap_ok(gap: str) -> bool:
 
 
 def subject_before(text: str, pos: int, found: list[Mention], usable=lambda m: True) -> Mention | None:
-    """The actor that is the grammatical subject of the word at `pos`."""
-    for mention in reversed([m for m in found if m.end <= pos]):
-        if not usable(mention):
-            continue
-        return mention if gap_ok(text[mention.end:pos]) else None
-    return None
+    """The actor that is the grammatical subject of the word at `pos`. A name inside an
+    appositive ("the OCE, a group that deployed observers across Valcera, said") is not it."""
+    before = [m for m in reversed(found) if m.end <= pos and usable(m)]
+    if not before or not gap_ok(text[before[0].end:pos]):
+        return None
+    for earlier in before[1:]:
+        if APPOSITIVE_GAP.fullmatch(text[earlier.end:pos]) and earlier.start < before[0].start:
+            return earlier
+    return before[0]
 
 
 def speakers(text: str, found: list[Mention]) -> list[tuple[int, int, Mention]]:
@@ -95,6 +99,8 @@ def _possessive_counts(text: str, found: list[Mention]) -> list[tuple[int, int, 
     """'The agency's count stood at 3,412': the count is the agency's."""
     out = []
     for mention in found:
+        if mention.kind == "place":
+            continue                          # "Valcera's vote count" is the country's, not a source
         match = POSSESSIVE_COUNT.match(text[mention.end:])
         if match:
             out.append((mention.end, mention.end + match.end(), mention))

@@ -87,7 +87,7 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     multiplied = numbers.multiplied(text[q.number_start:]) if q.number_start >= 0 else None
     value, end = (multiplied[0], q.number_start + multiplied[1]) if multiplied else (q.value, q.end)
     counted = _counted(text, q, end, multiplied is not None)
-    if counted is None or _background(text, q, year) or _year_like(q, counted):
+    if counted is None or _background(text, q, year, counted[0]) or _year_like(q, counted):
         return None, end
     cls, unit, noun_end, modifiers = counted
     low, high = (q.low, q.high) if not multiplied else (None, None)
@@ -147,16 +147,24 @@ def _toll_before(before: str) -> str | None:
     return name.rsplit("_", 1)[0]
 
 
+# A share "of the vote" needs a holder: "Mendoza had 52.8%", "41.9% for Arrieta",
+# "put Arrieta at 41.8%", "gave Mendoza 53.0%".
+HOLDER_BEFORE = re.compile(r"(?:\bhad|\bwon|\bwinning|\bgot|\breceived|\btook|\bsecured|\bgarnered|\bat|\bon|"
+                           r"\bwith|\bgave\s+[\w\s.’'-]{2,40}?|\bput\s+[\w\s.’'-]{2,40}?\s+at)?\s*$", re.I)
+
+
 def _percent(text: str, q: numbers.Quantity):
-    after, before = text[q.end:q.end + 40].lower(), text[max(0, q.start - 40):q.start].lower()
-    if re.match(r"\s*of\s+(the\s+)?(ballots|votes|precincts|polling|stations|districts)\s+(counted|tallied|reported|processed|reporting)", after):
+    after, before = text[q.end:q.end + 60].lower(), text[max(0, q.start - 40):q.start].lower()
+    if re.match(r"\s*of\s+(the\s+)?(ballots|votes|precincts|polling|stations|districts)\s+(?:had\s+|have\s+|has\s+)?"
+                r"(?:been\s+|now\s+|so\s+far\s+)?(counted|tallied|reported|processed|reporting|in)\b", after):
         return None             # counting progress, not a result
-    if re.match(r"\s*of\s+(the\s+)?(popular\s+)?(vote|votes|ballots)\b", after):
+    if re.match(r"\s*of\s+(the\s+)?(popular\s+|valid\s+)?(vote|votes|ballots)\b", after):
         return "votes", "%", q.end, ""
-    if "turnout" in before or after.lstrip().startswith("turnout"):
+    if "turnout" in before[-30:] or after.lstrip().startswith("turnout"):
         return "turnout", "%", q.end, ""
-    if re.search(r"\b(vote|votes|ballots|won|leads?|leading|trails?|trailing|garnered|secured|received)\b", before + after):
-        return "votes", "%", q.end, ""
+    if re.match(r"\s*for\s+[A-Z]", text[q.end:]) or re.search(r"\b(?:had|won|received|secured|garnered|at)\s*$", before):
+        if re.search(r"\b(vote|votes|ballots|count|election|poll|polls|runoff|candidate)\b", text, re.I):
+            return "votes", "%", q.end, ""
     return None
 
 
@@ -167,11 +175,11 @@ def _year_like(q: numbers.Quantity, counted) -> bool:
     return counted[0] in ("deaths", "injured", "missing", "displaced", "detained", "rescued") or not counted[1].endswith("s")
 
 
-def _background(text: str, q: numbers.Quantity, year: int | None) -> bool:
+def _background(text: str, q: numbers.Quantity, year: int | None, cls: str) -> bool:
     """Counts that describe something else: a standing army, a past disaster, a count's progress."""
     before = text[:q.start]
     pre, post = _background_patterns()
-    if pre.search(before) or post.search(text[q.end:]):
+    if cls not in ("votes", "turnout") and pre.search(before) or post.search(text[q.end:]):
         return True
     clause = re.split(r"[;:]|,\s*(?:while|but|whereas)\b", before)[-1][-80:]
     for match in YEAR.finditer(clause):
@@ -182,13 +190,20 @@ def _background(text: str, q: numbers.Quantity, year: int | None) -> bool:
 
 
 def _who(cls: str, text: str, q: numbers.Quantity, found: list[Mention]) -> str | None:
-    """For votes and seats, whose they are: the candidate or party nearest before the number."""
+    """For votes and seats, whose they are: 'N% for X' after, else the person or party
+    nearest before the number in the sentence."""
     if cls not in ("votes", "seats"):
         return None
-    clause = re.split(r"[;,]", text[:q.start])[-1]
-    offset = q.start - len(clause)
-    holders = [m for m in found if m.start >= offset and m.end <= q.start and m.kind in ("person", "body", "place")]
+    after = re.match(r"\s*(?:of the vote\s+)?for\s+", text[q.end:])
+    if after:
+        holder = next((m for m in found if m.start == q.end + after.end() and m.kind in ("person", "body")), None)
+        if holder is not None:
+            return holder.actor.name
+    holders = [m for m in found if m.end <= q.start and (m.kind == "person" or HEAD.search(m.actor.name))]
     return holders[-1].actor.name if holders else None
+
+
+HEAD = re.compile(r"\b(?:Party|Front|Alliance|Movement|Coalition|Union|Bloc|Alianza|Partido|Frente)\b")
 
 
 def _casualty(text: str, q: numbers.Quantity, noun_end: int, cls: str, who: str | None):

@@ -15,7 +15,7 @@ from ..records import Actor, Position
 from .actors import Mention, is_anaphor
 from .attribution import quote_at, quote_speaker, source_of, speakers, subject_before
 from .sentences import Sentence
-from .topics import terms
+from .topics import cue_terms, terms
 
 # An action verb must follow its cue closely: "could consider supplying" (1 word),
 # "will not send" (1), "has decided to deploy" (1); three words covers adverbs.
@@ -149,6 +149,7 @@ def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor,
     before = re.split(r"[;]", text[:match.start()])[-1]
     past = bool(_words("past").search(before)) or _pluperfect(before)
     topic = terms(topic_text, found, offset=match.end(), text=text)
+    topic = tuple(sorted(set(topic) | cue_terms(match.group())))
     if action:
         topic = tuple(sorted(set(topic) | {action}))
     anaphoric = (bool(head.strip()) and is_anaphor(head)) or is_anaphor(match.group())

@@ -52,3 +52,9 @@ def _singular(word: str) -> str:
     if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
         return word[:-1]
     return word
+
+
+def cue_terms(cue: str) -> set[str]:
+    """Terms a cue itself carries: 'conceded defeat' is about the victory, 'admitted' about nothing."""
+    heads = set(_lex()["synonyms"])
+    return {w for w in words(cue) if w in heads}
