@@ -62,6 +62,8 @@ def change_text(row: dict) -> str:
 def show_value(value, unit=None, row: dict | None = None) -> str:
     if value is None:
         return "?"
+    if row and row.get("low") is not None and row.get("high") is not None and row["high"] >= 9 * row["low"]:
+        return f"{row['low']:,.0f}–{row['high']:,.0f} (vague)"
     text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
     if unit == "%":
         text += "%"

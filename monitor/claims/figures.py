@@ -237,12 +237,21 @@ def _place(text: str, q: numbers.Quantity, noun_end: int, modifiers: str, found:
     return _agent(text, q, found)
 
 
+# Verbs by which a country sends, pledges or loses the counted: "Zembia has pledged 1,000
+# troops", "Aldoria will raise its contingent to 1,500 troops", "North Korea sent 1,500".
+AGENT_VERBS = (r"sent|send|sending|shipped|deployed|deploying|deploy|moved|dispatched|transferred|mobili[sz]ed|massed|"
+               r"stationed|lost|pledged|pledge|pledging|contributed|contribute|contributing|committed|commit|offered|"
+               r"approved\s+sending|raise[sd]?\s+its\s+\w+[^.;]{0,60}?\s+to|increase[sd]?\s+its\s+\w+[^.;]{0,60}?\s+to")
+AGENT_GAP = re.compile(rf"(?:['’]s\s+[a-z]+\s+)?(?:,\s*which\s+[^,]{{0,60}}?,\s*)?\s*(?:,\s*which\s+)?"
+                       rf"(?:(?:has|have|had|will|would|is|are|to|on\s+\w+|\w+ly)\s+)*(?:{AGENT_VERBS})\s+"
+                       rf"(?:(?:about|around|some|at least|more than|nearly|close to|up to|another|a further|an additional)\s+)?",
+                       re.I)
+
+
 def _agent(text: str, q: numbers.Quantity, found: list[Mention]) -> str | None:
-    """'North Korea sent 1,500 ...': the country that sends, deploys or moves the counted."""
-    for mention in reversed([m for m in found if m.end <= q.start and m.kind == "place"]):
-        gap = text[mention.end:q.start]
-        if re.fullmatch(r"\s*(?:has|have|had)?\s*(?:already\s+)?(?:sent|shipped|deployed|moved|dispatched|transferred|"
-                        r"mobilized|mobilised|massed|stationed|lost)\s+(?:about|around|some|at least|more than|nearly|close to|up to)?\s*",
-                        gap, re.I):
-            return mention.actor.name
+    """The country that sends, pledges, deploys or loses the counted."""
+    for mention in reversed([m for m in found if m.end <= q.start and m.kind in ("place", "body", "pronoun")]):
+        government = next((name for key, name in mention.actor.levels if key.startswith("g:")), None)
+        if government and AGENT_GAP.fullmatch(text[mention.end:q.start]):
+            return government
     return None

@@ -78,7 +78,7 @@ def _apply_scales(value: float, rest: str) -> float | None:
         if word not in scales:
             return None
         value *= scales[word]
-    return value
+    return round(value, 6)      # 4.1 * 1e6 is 4099999.9999999995 in binary floating point
 
 
 def _parse_words(phrase: str) -> float | None:
@@ -193,9 +193,8 @@ def multiplied(text: str) -> tuple[float, int] | None:
 
 def format_number(value: float) -> str:
     """'1,500', '12.5', '3 million': the forms `parse` reads back to the same value."""
-    if value >= 1_000_000 and value % 100_000 == 0:
-        millions = value / 1_000_000
-        return f"{millions:g} million"
+    if 1_000_000 <= value < 1_000_000_000_000 and value % 100_000 == 0:
+        return f"{value / 1_000_000:.1f}".removesuffix(".0") + " million"
     if value == int(value):
         return f"{int(value):,}"
     return f"{value:,.2f}".rstrip("0").rstrip(".")

@@ -126,8 +126,11 @@ def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> lis
 
 
 def _governs(text: str, match: re.Match) -> bool:
-    """A speaker stands for a cue only inside its that-clause: 'X noted that information does not confirm'."""
-    return bool(re.search(r"\b(that|saying|adding)\b", text[:match.start()], re.I))
+    """A speaker stands for a cue only inside what it reports: 'X noted that information does
+    not confirm', 'X said there is evidence', 'X said it could not confirm'."""
+    before = text[:match.start()]
+    return bool(re.search(r"\b(that|saying|adding)\b", before, re.I)) or \
+        bool(re.search(r"\b(?:said|says|told \w+|stated|added|noted)\s+(?:\w+\s+){0,3}$", before, re.I))
 
 
 def _coordinated(text: str, subject: Mention, found: list[Mention]) -> list[Actor]:
