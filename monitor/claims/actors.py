@@ -25,7 +25,7 @@ PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "
 # "It is unclear", "it's too soon": an expletive "it" points at nothing.
 EXPLETIVE = re.compile(r"^\s*(?:is|was|'s|’s|remains|seems|appears|would be|will be)\b", re.I)
 # A mention followed by a verb is a sentence subject, which a later "it" points back to.
-SUBJECT_VERB = re.compile(r"^\s*(?:,[^,]{0,80},\s*)?(?:has|have|had|is|are|was|were|will|would|could|can|may|"
+SUBJECT_VERB = re.compile(r"^\s*(?:,[^,]{0,80},\s*)?(?:on\s+\w+day\s+)?(?:has|have|had|is|are|was|were|will|would|could|can|may|"
                           r"might|should|did|does|do|\w+ed|\w+s)\b")
 
 
@@ -201,8 +201,7 @@ def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
     for m in NAMED_BODY.finditer(text):
         start = _after_taken(text, m.start(), m.end(), taken)
         end = m.end() - len(re.search(r"(?:['’]s?)?$", m.group()).group())
-        while start is not None and end > start and text[start:end].split()[-1] in _tables()["not_names"] \
-                and not HEAD.fullmatch(text[start:end].split()[-1]):
+        while start is not None and end > start and CALENDAR.fullmatch(text[start:end].split()[-1]):
             end = start + text[start:end].rstrip().rfind(" ") if " " in text[start:end].strip() else start
         if start is not None and end > start and HEAD.search(text[start:end]):
             take(start, end, "named", text[start:end])
@@ -331,6 +330,8 @@ def _country_anaphors(text: str, book: Book, found: list[Mention]) -> list[Menti
     return out
 
 
+CALENDAR = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|"
+                      r"August|September|October|November|December|Today|Tonight")
 FORMER = re.compile(r"\b(?:former|ex-|retired|late|then-)\s*(?:[a-z-]+\s+){0,3}$", re.I)
 BODY_ANAPHOR = re.compile(r"\b[Tt]he\s+(agency|ministry|commission|council|committee|office|service|authority|"
                           r"center|centre|board|mission|group|observatory|airline|carrier|company|institute|bureau)\b")
@@ -451,7 +452,11 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
     start = group[0][0]
     known = book.person(key)
     if len(words) == 1 and not (title or fixed or generic or known):
-        return None
+        if start == 0 or not SUBJECT_VERB.match(book.text[end:]) or not re.match(r"[A-Z][a-z]{3,}$", words[0]):
+            return None
+        actor = place_actor(words[0])         # "Aldoria, the region's largest power, has ruled out"
+        book.note(actor)
+        return Mention(start, end, actor, "place")
     body = fixed or generic or (_tables()["titles"].get(_canon(title, "titles")) if title else None)
     if FORMER.search(book.text[max(0, start - 40):start]) if book.text else False:
         actor = known if known and len(known.levels) == 1 else Actor(((key, name),))

@@ -14,7 +14,7 @@ from functools import lru_cache
 from .. import lexicon
 from ..records import Figure
 from . import numbers
-from .actors import Mention, _tables as actor_tables
+from .actors import SUBJECT_VERB, Mention, _tables as actor_tables
 from .attribution import quote_speaker, quote_at as _quote_at, source_of
 from .sentences import Sentence
 
@@ -65,8 +65,9 @@ def _background_patterns() -> tuple[re.Pattern, re.Pattern]:
 
 
 def alerting(cls: str) -> bool:
-    """Whether figures of this class raise alerts (some are only context: a population)."""
-    return _nouns()["classes"].get(cls, {}).get("alert", True)
+    """Whether figures of this class raise alerts (some are only context: a population, an
+    amount of money whose purpose is not read)."""
+    return cls != "money" and _nouns()["classes"].get(cls, {}).get("alert", True)
 
 
 def figures(sentence: Sentence, found: list[Mention], year: int | None) -> list[Figure]:
@@ -93,7 +94,7 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     low, high = (q.low, q.high) if not multiplied else (None, None)
     who = _who(cls, text, q, found)
     cls, who = _casualty(text, q, noun_end, cls, who)
-    place = _place(text, q, noun_end, modifiers, found)
+    place = _place(text, q, noun_end, modifiers, found, cls)
     quoted = _quote_at(text, q.start)
     source = (quote_speaker(text, quoted, found) if quoted else None) or source_of(text, q.start, found)
     past = bool(re.search(r"\b(?:up|down)?\s*from\s*$", text[:q.start], re.I))
@@ -208,7 +209,9 @@ HEAD = re.compile(r"\b(?:Party|Front|Alliance|Movement|Coalition|Union|Bloc|Alia
 
 def _casualty(text: str, q: numbers.Quantity, noun_end: int, cls: str, who: str | None):
     """'30 soldiers were killed' counts deaths (of troops); 'killing 12 people' counts deaths."""
-    after = re.split(r"[,;]|\band\b", text[noun_end:noun_end + CASUALTY_WINDOW])[0]
+    window = text[noun_end:noun_end + CASUALTY_WINDOW + 30]
+    window = re.sub(r"^,[^,;.]{0,40},", "", window)            # "183 people on board, 167 passengers and 16 crew, were killed"
+    after = re.split(r"[,;]|\band\b", window)[0][:CASUALTY_WINDOW]
     if cls == "deaths" and RECOVERED.search(after):
         return "recovered", who              # "147 bodies had been recovered": a count of its own
     if cls not in ("people", "troops", "aboard"):
@@ -221,7 +224,7 @@ def _casualty(text: str, q: numbers.Quantity, noun_end: int, cls: str, who: str 
     return cls, who
 
 
-def _place(text: str, q: numbers.Quantity, noun_end: int, modifiers: str, found: list[Mention]) -> str | None:
+def _place(text: str, q: numbers.Quantity, noun_end: int, modifiers: str, found: list[Mention], cls: str) -> str | None:
     """The scope: 'North Korean troops', 'troops from North Korea', 'North Korea sent 1,500'."""
     places = actor_tables()["places"]
     for mention in found:
@@ -234,7 +237,19 @@ def _place(text: str, q: numbers.Quantity, noun_end: int, modifiers: str, found:
         for alias in (match.group(1), name, name.split()[0]):
             if alias in places:
                 return places[alias]
-    return _agent(text, q, found)
+    return _agent(text, q, found) or (_subject_place(text, q, found) if cls == "troops" else None)
+
+
+def _subject_place(text: str, q: numbers.Quantity, found: list[Mention]) -> str | None:
+    """'Aldoria's National Assembly on Thursday ratified the decision to send 1,200 troops':
+    the country of the clause's subject, for troops only (a death toll has no sender)."""
+    for mention in found:
+        if mention.end > q.start:
+            break
+        government = next((name for key, name in mention.actor.levels if key.startswith("g:")), None)
+        if mention.kind in ("place", "body") and government and SUBJECT_VERB.match(text[mention.end:]):
+            return government
+    return None
 
 
 # Verbs by which a country sends, pledges or loses the counted: "Zembia has pledged 1,000

@@ -61,7 +61,7 @@ MODALS = {"will", "would", "may", "might", "could", "shall", "can", "is to", "ar
 
 @lru_cache(maxsize=1)
 def _action() -> re.Pattern:
-    return re.compile(rf"^(?:\s+\w+ly)?(?:\s+(?:to|be|not))?\s+(?P<verb>{lexicon.alternation_regex(_lex()['words']['actions'])})\b", re.I)
+    return re.compile(rf"^(?:\s+\w+ly)?(?:\s+(?:to|be|not|not be))?\s+(?P<verb>{lexicon.alternation_regex(_lex()['words']['actions'])})\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -77,7 +77,7 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
             verb = _action().match(text[match.end():])
             if verb is None and match.group().lower() not in MODALS:
                 verb = _action_noun().match(text[match.end():])
-            if verb is None or re.match(r"\s+(?:\w+ly\s+)?be\b", text[match.end():]):
+            if verb is None or re.match(r"\s+(?:\w+ly\s+)?be\s+\w+(?:ed|en)\b", text[match.end():]):
                 continue                      # no action, or a passive: "could be deployed"
             action = _canonical_action(verb.group("verb"))
         for actor in _actors(text, match, found, scale):
