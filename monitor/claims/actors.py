@@ -375,7 +375,7 @@ NAMED_BODY = re.compile(rf"\b{CAP}(?:\s+(?:(?:of|for|the|and|de|del|la|el)\s+)*{
 HEAD = re.compile(rf"\b(?:{ORG_HEADS})\b")
 # "Zarkhan's emergency services", "Dastaria's President": a name before a possessive and an
 # official noun is a place; "Veldanian Airways", "Zembian soldiers": a demonym names one.
-OFFICIAL_NOUNS = (r"government|presidential|vote|army|military|armed forces|president|prime minister|foreign ministry|ministry|"
+OFFICIAL_NOUNS = (r"government|cabinet|presidential|vote|army|military|armed forces|president|prime minister|foreign ministry|ministry|"
                   r"minister|ambassador|parliament|police|emergency services|electoral|election|national|"
                   r"defen[cs]e|foreign|interior|health|civil|contingent|pledge|authorities|officials|navy|air force")
 
@@ -412,22 +412,68 @@ def _canon(word: str, table: str) -> str:
     return next((k for k in lookup if k.lower() == word.lower()), word)
 
 
+# A place named after a preposition ("troops to Kessaly", "fighting in Gaza") is where
+# things happen; a place that acts ("Aldoria's cabinet", "Zarkhan requested") is whose
+# officials speak. The first counts a third as much towards an article's home country.
+PREPOSITION_WEIGHT = 0.3
+LEAD_WEIGHT = 2          # the first three sentences tell what the article is about
+PREPOSITION = re.compile(r"\b(?:in|to|into|from|across|near|at|of|for|toward|towards|over|on|against|with|eastern|"
+                         r"western|northern|southern|central)\s+(?:the\s+)?$", re.I)
+
+
+# Capital letters, a comma and a country, then a dash: "TASHBAL, Zarkhan (AP) — ".
+DATELINE = re.compile(r"^(?P<city>[A-Z][A-Z .'’-]{2,40})(?:,\s*(?P<place>[A-Z][A-Za-z'’ -]{3,40}?))?\s*"
+                      r"(?:\([^)]{1,30}\))?\s*[—–]\s*")
+# A dateline names where the reporter is, which is nearly always the country of the story.
+DATELINE_WEIGHT = 5
+
+
+def dateline_place(first: str, book: Book) -> str | None:
+    """The country of an article's dateline, learned as a place if the lexicon lacks it."""
+    match = DATELINE.match(first)
+    if not match:
+        return None
+    name = (match.group("place") or match.group("city").title()).strip()
+    known = _tables()["places"].get(name) or book.places.get(name)
+    if known:
+        return known
+    if match.group("place") and re.fullmatch(r"[A-Z][a-z]{3,}(?: [A-Z][a-z]+)?", name):
+        book.places[name] = name
+        book.learned.setdefault("place:" + name, place_actor(name))
+        return name
+    return None
+
+
 def home_place(texts: list[str], book: Book) -> str | None:
-    """The country an article is mostly about: the place it names most, learned places included.
-    A ministry named without its country ("the interior minister") is taken to be that country's."""
-    counts: dict[str, int] = {}
+    """The country an article is mostly about, as the actor of its sentences. A ministry
+    named without its country ("the interior minister") is taken to be that country's."""
+    counts: dict[str, float] = {}
+    dated = dateline_place(texts[0], book) if texts else None
+    if dated:
+        counts[dated] = DATELINE_WEIGHT
     static = _unit_patterns()[2][1]
-    for text in texts:
+    for i, text in enumerate(texts):
         learn_places(text, book)
-        for m in static.finditer(text):
-            name = _tables()["places"].get(m.group())
-            if name and name not in _lex()["words"]["organizations"]:
-                counts[name] = counts.get(name, 0) + 1
+        matches = [(m, _tables()["places"].get(m.group())) for m in static.finditer(text)]
         if book.places:
-            for m in _dynamic(book).finditer(text):
-                if m.group() in book.places:
-                    counts[book.places[m.group()]] = counts.get(book.places[m.group()], 0) + 1
+            matches += [(m, book.places.get(m.group())) for m in _dynamic(book).finditer(text)]
+        for m, name in matches:
+            if not name or name in _lex()["words"]["organizations"]:
+                continue
+            weight = PREPOSITION_WEIGHT if PREPOSITION.search(text[:m.start()]) else 1.0
+            counts[name] = counts.get(name, 0) + weight * (LEAD_WEIGHT if i < 3 else 1)
     return max(counts, key=counts.get) if counts else None
+
+
+def _sentence_place(book: Book, before: int) -> str | None:
+    """The first country named in the sentence before `before`: 'Aldoria's cabinet approved
+    ..., Defence Minister Viktor Strand said' makes Strand Aldoria's."""
+    text = book.text[:before]
+    found = [(m.start(), _tables()["places"].get(m.group())) for m in _unit_patterns()[2][1].finditer(text)]
+    if book.places:
+        found += [(m.start(), book.places.get(m.group())) for m in _dynamic(book).finditer(text)]
+    found = [(pos, name) for pos, name in found if name and name not in _lex()["words"]["organizations"]]
+    return min(found)[1] if found else None
 
 
 def _body(fixed: str | None, generic: str | None, place: str | None, named: str | None = None,
@@ -467,8 +513,9 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
     elif named:
         actor = Actor(((key, name),) + _body(fixed, generic, place, named).levels)
     elif body or place:
+        home = (_sentence_place(book, start) or book.home) if body != "parliament" else None
         actor = Actor(((key, known.name if known and len(known.name) > len(name) else name),)
-                      + _body_levels(fixed, body, place, book.home if body != "parliament" else None))
+                      + _body_levels(fixed, body, place, home))
     elif known:
         actor = known
     else:

@@ -247,7 +247,7 @@ def _subject_place(text: str, q: numbers.Quantity, found: list[Mention]) -> str 
         if mention.end > q.start:
             break
         government = next((name for key, name in mention.actor.levels if key.startswith("g:")), None)
-        if mention.kind in ("place", "body") and government and SUBJECT_VERB.match(text[mention.end:]):
+        if mention.kind in ("place", "body", "anonymous") and government and SUBJECT_VERB.match(text[mention.end:]):
             return government
     return None
 

@@ -182,8 +182,8 @@ def tidy(blocks: list[Block], title: str | None) -> str:
     blocks = _cut_trailing(blocks)
     blocks = _drop_tweets(blocks)
     kept = [b for b in _drop_header_furniture(blocks, title) if not _is_debris(b.text) and not _byline(b.text)]
-    if kept and not kept[0].heading:
-        kept[0] = Block(re.sub(lexicon.load("debris")["dateline"], "", kept[0].text), False)
+    # The dateline ("SEOUL, South Korea (AP) — ") stays: it is part of the article, and the
+    # claim stage reads the country from it.
     return "\n\n".join(_rejoin(kept))
 
 
