@@ -205,9 +205,9 @@ def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
             end = start + text[start:end].rstrip().rfind(" ") if " " in text[start:end].strip() else start
         if start is not None and end > start and HEAD.search(text[start:end]):
             take(start, end, "named", text[start:end])
-    for kind, pattern in _unit_patterns()[4:]:
-        for m in pattern.finditer(text):
-            take(m.start(), m.end(), kind, m.group())
+    later = [(m.start(), m.end(), kind, m.group()) for kind, pattern in _unit_patterns()[4:] for m in pattern.finditer(text)]
+    for unit in sorted(later, key=lambda u: u[0] - u[1]):      # longest first: "defence officials" over "officials"
+        take(*unit)
     t = _tables()
     for start, end, word in tokens:
         if any(a <= start < b for a, b, _, _ in taken):
@@ -461,7 +461,7 @@ def home_place(texts: list[str], book: Book) -> str | None:
             if not name or name in _lex()["words"]["organizations"]:
                 continue
             weight = PREPOSITION_WEIGHT if PREPOSITION.search(text[:m.start()]) else 1.0
-            counts[name] = counts.get(name, 0) + weight * (LEAD_WEIGHT if i < 3 else 1)
+            counts[name] = counts.get(name, 0) + weight * (2 * LEAD_WEIGHT if i == 0 else LEAD_WEIGHT if i < 3 else 1)
     return max(counts, key=counts.get) if counts else None
 
 
@@ -501,6 +501,8 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
         if start == 0 or not SUBJECT_VERB.match(book.text[end:]) or not re.match(r"[A-Z][a-z]{3,}$", words[0]):
             return None
         actor = place_actor(words[0])         # "Aldoria, the region's largest power, has ruled out"
+        book.places.setdefault(words[0], words[0])
+        book.learned.setdefault("place:" + words[0], actor)
         book.note(actor)
         return Mention(start, end, actor, "place")
     body = fixed or generic or (_tables()["titles"].get(_canon(title, "titles")) if title else None)

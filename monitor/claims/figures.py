@@ -28,6 +28,11 @@ TOLL_WINDOW = 90
 STOP = {"of", "in", "to", "from", "at", "for", "with", "by", "on", "and", "or", "were", "was", "are", "is", "have",
         "has", "had", "be", "been", "being", "that", "who", "which", "the", "a", "an", "as", "than", "into", "since",
         "after", "before", "during", "while", "but", "per", "each", "this", "these", "its", "their", "his", "her"}
+# A figure quoted back, not stated: "up from 2,041", "larger than the 800 troops officials
+# had initially discussed", "the original deployment of 1,200".
+PAST_BEFORE = re.compile(r"(?:\b(?:up|down)?\s*from|\b(?:larger|smaller|more|fewer|higher|lower|greater|less)\s+than"
+                         r"(?:\s+the)?|\b(?:original|initial|previous|earlier|former)\s+(?:\w+\s+){0,2}of)\s*$", re.I)
+PAST_AFTER = re.compile(r"^\s*(?:\w+\s+){0,2}(?:had\s+)?(?:initially|originally|previously|earlier)\b", re.I)
 RECOVERED = re.compile(r"\b(?:recovered|retrieved|pulled (?:out|from)|found|identified|buried)\b", re.I)
 YEAR = re.compile(r"\b(19[0-9]{2}|20[0-9]{2})\b")
 
@@ -97,7 +102,7 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     place = _place(text, q, noun_end, modifiers, found, cls)
     quoted = _quote_at(text, q.start)
     source = (quote_speaker(text, quoted, found) if quoted else None) or source_of(text, q.start, found)
-    past = bool(re.search(r"\b(?:up|down)?\s*from\s*$", text[:q.start], re.I))
+    past = bool(PAST_BEFORE.search(text[:q.start]) or PAST_AFTER.match(text[noun_end:]))
     quote = text[q.start:noun_end].strip()
     return Figure(cls, who, place, value, low, high, q.qualifier, q.vague, unit, source,
                   text, quote, past), end
