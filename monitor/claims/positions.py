@@ -155,7 +155,10 @@ def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor,
     topic = tuple(sorted(set(topic) | cue_terms(match.group())))
     if action:
         topic = tuple(sorted(set(topic) | {action}))
-    anaphoric = (bool(head.strip()) and is_anaphor(head)) or is_anaphor(match.group())
+    if stance == "opposes" and re.search(r"\b(?:without|unless|until)\b", topic_text):
+        stance = "considers"                  # "will not send soldiers without a clear mission": a condition
+    anaphoric = (bool(head.strip()) and is_anaphor(head)) or is_anaphor(match.group()) or \
+        bool(re.match(r"(?:what|this|that|it|so)\b", topic_text, re.I) and scale == "truth")
     return Position(actor=actor, scale=scale, stance=stance, cue=match.group(), topic_terms=topic,
                     topic_text=topic_text, anaphoric=anaphoric, prospect=prospect, action=action,
                     sentence=text, past=past)
