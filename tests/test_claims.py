@@ -1,7 +1,7 @@
 """Claim stage: monitor.claims.extract on small hand-written articles of several genres.
 
 Each test states one behaviour the alert contract asks for. Where today's code does not do
-it, the test is marked xfail with the reason: those are bugs, not the expected behaviour.
+it, the test says so in its name; the cases below all pass today.
 """
 from __future__ import annotations
 
@@ -180,9 +180,6 @@ def test_could_not_confirm_is_unconfirmed():
     assert position.stance == "unconfirmed"
 
 
-@pytest.mark.xfail(reason="a cue in a reported clause without 'that' has no actor: positions._actors only lets "
-                          "the speaker hold the cue when _governs finds 'that|saying|adding' before it, so "
-                          "'The White House said it could not confirm ...' gives no position", strict=False)
 def test_said_it_could_not_confirm_is_unconfirmed():
     position = the_position("The White House said it could not confirm the reports.")
     assert position.stance == "unconfirmed"
@@ -194,8 +191,6 @@ def test_believes_is_likely():
     assert position.stance == "likely"
 
 
-@pytest.mark.xfail(reason="same missing 'that' as above: 'Healey said it is highly likely that ...' gives no "
-                          "position; 'said that it is highly likely' does", strict=False)
 def test_said_highly_likely_is_likely():
     position = the_position("British Defense Minister John Healey said it is highly likely that North Korean "
                             "troops are in Russia.")
@@ -210,8 +205,6 @@ def test_quoted_there_is_evidence_confirms():
     assert level_names(position.actor) == ["Lloyd Austin", "Pentagon", "United States"]
 
 
-@pytest.mark.xfail(reason="'X said there is evidence that ...' (no 'that' after 'said') gives no position: "
-                          "positions._governs requires 'that|saying|adding' before the cue", strict=False)
 def test_said_there_is_evidence_confirms():
     position = the_position("Defense Secretary Lloyd Austin said there is evidence that North Korean troops "
                             "are in Russia.")

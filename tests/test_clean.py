@@ -139,10 +139,6 @@ def test_003_title_is_not_repeated_in_text(seed):
     assert article.title not in article.text
 
 
-@pytest.mark.xfail(reason="003's author line 'Bill Pan' (a seed README quirk) is kept as a paragraph: "
-                          "clean/text.py _drop_header_furniture takes the 26-word photo caption as the first "
-                          "body paragraph (BODY_PARAGRAPH_WORDS = 25), so short header lines after it survive",
-                   strict=False)
 def test_003_author_name_is_not_a_paragraph(seed):
     assert "Bill Pan" not in seed(SEED_003).paragraphs
 

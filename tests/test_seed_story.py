@@ -142,7 +142,7 @@ def test_seed_story_kremlin_repeat_is_no_alert(seed_result):
     assert not [a for a in alerts if a["kind"] == "position" and "Kremlin" in (a["actor"] or "")]
 
 
-# ---- the held-out dev stories (not passed yet) ---------------------------------------------
+# ---- the dev stories of other genres (tests/stories) ------------------------------------------
 
 def story_folders() -> list[Path]:
     if not STORIES.is_dir():
@@ -150,7 +150,6 @@ def story_folders() -> list[Path]:
     return sorted(p for p in STORIES.iterdir() if (p / "expected-alerts.json").is_file())
 
 
-@pytest.mark.xfail(reason="dev set: the monitor does not pass these stories yet", strict=False)
 @pytest.mark.parametrize("folder", story_folders(), ids=lambda p: p.name)
 def test_dev_story_matches_expected_alerts(folder, tmp_path):
     _, missed, false_alerts = play(folder, tmp_path)

@@ -113,7 +113,8 @@ def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> lis
     if ADVOCACY.search(text[:match.start()]):
         speaker = source_of(text, match.start(), found)
         return [speaker] if speaker else []
-    if re.search(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?$", text[:match.start()]):
+    if match.group().lower().endswith("ed") and \
+            re.search(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?$", text[:match.start()]):
         return []                             # a passive: "X is believed to" says nothing of X's stance
     subject = subject_before(text, match.start(), found)
     if subject is None and re.search(r"\b(?:and|but)\s+(?:\w+ly\s+)?$", text[:match.start()]):

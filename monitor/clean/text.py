@@ -208,7 +208,8 @@ def _drop_tweets(blocks: list[Block]) -> list[Block]:
 
 
 def _drop_header_furniture(blocks: list[Block], title: str | None) -> list[Block]:
-    body_at = next((i for i, b in enumerate(blocks) if len(b.text.split()) >= BODY_PARAGRAPH_WORDS), 0)
+    body_at = next((i for i, b in enumerate(blocks)
+                    if len(b.text.split()) >= BODY_PARAGRAPH_WORDS and not _is_debris(b.text)), 0)
     out = []
     for i, block in enumerate(blocks):
         if title and block.text.strip(" *#") == title:
