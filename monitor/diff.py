@@ -252,6 +252,9 @@ def _new_topic(store, topics, story_id, article_id, p: Position, main: bool, ext
 def _label(p: Position) -> str:
     """The proposition as people read it: its words, trimmed."""
     words = p.topic_text.split()
+    lead = [w.lower() for w in words[:8]]
+    if "that" in lead:                        # "on Oct. 23 that U.S. intelligence had tracked ...": the claim
+        words = words[lead.index("that") + 1:]
     text = " ".join(words[:16]) + (" …" if len(words) > 16 else "")
     if p.action and not text.lower().startswith(p.action[:4]):
         text = f"{p.action}: {text}"

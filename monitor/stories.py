@@ -37,9 +37,11 @@ def assign(claims: Claims, store) -> int:
             best, best_share = story, share
     if best is not None and best_share >= JOIN_SHARE:
         merged = Counter(best["terms"]) + Counter(terms)
-        store.update_story(best["id"], dict(merged.most_common(STORY_TERMS)))
+        label = claims.article.title if claims.article.title and not best.get("titled") else None
+        store.update_story(best["id"], dict(merged.most_common(STORY_TERMS)), label)
         return best["id"]
-    return store.add_story(_label(claims.article), dict(Counter(terms).most_common(STORY_TERMS)))
+    return store.add_story(_label(claims.article), dict(Counter(terms).most_common(STORY_TERMS)),
+                           titled=bool(claims.article.title))
 
 
 def _share(terms: list[str], story_terms: dict[str, int], spread: Counter) -> float:

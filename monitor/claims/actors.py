@@ -26,7 +26,8 @@ PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "
 EXPLETIVE = re.compile(r"^\s*(?:is|was|'s|’s|remains|seems|appears|would be|will be)\b", re.I)
 # A mention followed by a verb is a sentence subject, which a later "it" points back to.
 SUBJECT_VERB = re.compile(r"^\s*(?:,[^,]{0,80},\s*)?(?:on\s+\w+day\s+)?(?:has|have|had|is|are|was|were|will|would|could|can|may|"
-                          r"might|should|did|does|do|\w+ed|\w+s)\b")
+                          r"might|should|did|does|do|said|told|sent|took|made|gave|put|held|won|lost|led|began|saw|met|came|went|"
+                          r"thought|knew|kept|left|brought|found|built|spoke|wrote|ran|struck|hit|shot|fell|rose|\w+ed|\w+s)\b")
 
 
 @dataclass(frozen=True)

@@ -7,22 +7,31 @@ from __future__ import annotations
 
 from ..errors import InputError
 from ..records import Article, Document
-from . import detect, feed, html, text, wordpress
+import importlib
 
-# kind string -> parser; urlwatch-style registry so a new format is one entry.
+from . import detect
+
+# kind string -> "module:function"; urlwatch-style registry so a new format is one entry.
+# Parsers load on first use: feedparser, trafilatura and BeautifulSoup take a second to
+# import, which a cron call that only reads text files should not pay.
 PARSERS = {
-    "wordpress": wordpress.parse,
-    "feed": feed.parse,
-    "html": html.parse,
-    "markdown": text.parse_markdown,
-    "text": text.parse_text,
+    "wordpress": "wordpress:parse",
+    "feed": "feed:parse",
+    "html": "html:parse",
+    "markdown": "text:parse_markdown",
+    "text": "text:parse_text",
 }
+
+
+def parser(kind: str):
+    module, function = PARSERS[kind].split(":")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), function)
 
 
 def clean(document: Document) -> list[Article]:
     """The articles in `document`: one for a page or post, one per item for a feed."""
     kind, payload = detect.sniff(document)
-    articles = [a for a in PARSERS[kind](document, payload) if a.text.strip()]
+    articles = [a for a in parser(kind)(document, payload) if a.text.strip()]
     if not articles:
         raise InputError(document.origin, f"no article text found in this {kind} input")
     return articles
