@@ -8,163 +8,14 @@ monitor/lexicons/actors.toml; the code only knows how news phrases an actor.
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, field
-from functools import lru_cache
 
-from .. import lexicon
 from ..records import Actor
+from .names import (EXPLETIVE, MAX_NAME_WORDS, POSSESSIVE, PRONOUNS, SUBJECT_VERB, TOKEN, CALENDAR, Book, Mention,
+                    _canon, _dynamic, _lex, _place_name, _tables, _unit_patterns, body_actor, key_of, not_names_lower,
+                    person_key, place_actor)
+from .places import _sentence_place, home_place, learn_places
 
-TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w.\u00C0-\u024F'’-]*|\d[\d,.]*|\S")
-POSSESSIVE = re.compile(r"^(?:['’]s?)$")
-# Up to four capitalised words make a name: "Volodymyr Zelensky", "Kim Jong Un".
-MAX_NAME_WORDS = 4
-# "they" is left out: in news it points at the counted (troops, victims) as often as at a body.
-PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "his": "person",
-            "it": "body", "its": "body"}
-# "It is unclear", "it's too soon": an expletive "it" points at nothing.
-EXPLETIVE = re.compile(r"^\s*(?:is|was|'s|’s|remains|seems|appears|would be|will be)\b", re.I)
-# A mention followed by a verb is a sentence subject, which a later "it" points back to.
-SUBJECT_VERB = re.compile(r"^\s*(?:,[^,]{0,80},\s*)?(?:on\s+\w+day\s+)?(?:has|have|had|is|are|was|were|will|would|could|can|may|"
-                          r"might|should|did|does|do|said|told|sent|took|made|gave|put|held|won|lost|led|began|saw|met|came|went|"
-                          r"thought|knew|kept|left|brought|found|built|spoke|wrote|ran|struck|hit|shot|fell|rose|\w+ed|\w+s)\b")
-
-
-@dataclass(frozen=True)
-class Mention:
-    start: int
-    end: int
-    actor: Actor
-    kind: str               # person | body | place | pronoun | anonymous
-
-
-@dataclass
-class Book:
-    """People and bodies met so far: in this article, and from the store's directory."""
-
-    known: dict[str, Actor] = field(default_factory=dict)     # person key -> actor, from earlier articles
-    seen: list[Actor] = field(default_factory=list)            # this article, in order
-    titles: dict[str, str] = field(default_factory=dict)       # person key -> title words
-    learned: dict[str, Actor] = field(default_factory=dict)    # people this article taught us
-    subjects: list[Actor] = field(default_factory=list)        # bodies and places that led a sentence
-    places: dict[str, str] = field(default_factory=dict)       # places learned from the text: alias -> name
-    aliases: dict[str, Actor] = field(default_factory=dict)    # acronyms of bodies: "NDMA" -> actor
-    home: str | None = None                                    # the article's main country
-    text: str = ""                                             # the sentence being read
-
-    def __post_init__(self):
-        for key, actor in self.known.items():
-            if key.startswith("place:"):
-                self.places[key[6:]] = actor.name
-            elif key.startswith("alias:"):
-                self.aliases[key[6:]] = actor
-
-    def person(self, key: str) -> Actor | None:
-        for actor in reversed(self.seen):
-            if actor.key == key:
-                return actor
-        return self.learned.get(key) or self.known.get(key)
-
-    def note(self, actor: Actor, title: str | None = None) -> None:
-        self.seen.append(actor)
-        if actor.key.startswith("p:"):
-            if len(actor.levels) > 1 or actor.key not in self.learned:
-                self.learned[actor.key] = actor
-            if title:
-                self.titles[actor.key] = title
-
-    def last(self, kind: str, title: str | None = None) -> Actor | None:
-        for actor in reversed(self.seen):
-            is_person = actor.key.startswith("p:")
-            if kind == "person" and not is_person or kind == "body" and is_person:
-                continue
-            if title and title not in self.titles.get(actor.key, ""):
-                continue
-            return actor
-        return None
-
-
-@lru_cache(maxsize=1)
-def _lex() -> dict:
-    return lexicon.load("actors")
-
-
-@lru_cache(maxsize=1)
-def _tables() -> dict:
-    lex = _lex()
-    places = {alias: name for name, aliases in lex["places"].items() for alias in aliases}
-    bodies = {alias.lower(): name for name, spec in lex["bodies"].items() for alias in spec["aliases"]}
-    generic = {alias: name for name, aliases in lex["generic_bodies"].items() for alias in aliases}
-    titles = {alias: body for body, aliases in lex["titles"].items() for alias in aliases}
-    by_generic = {(spec["government"], spec["generic"]): name for name, spec in lex["bodies"].items() if "generic" in spec}
-    return {"places": places, "bodies": bodies, "generic": generic, "titles": titles, "by_generic": by_generic,
-            "not_names": set(lex["words"]["not_names"]), "anaphors": set(lex["words"]["anaphors"])}
-
-
-@lru_cache(maxsize=1)
-def _unit_patterns() -> list[tuple[str, re.Pattern]]:
-    t = _tables()
-    def alt(words, flags=0):
-        return re.compile(rf"(?<![\w.])(?:{lexicon.alternation(words)})(?![\w-])", flags)
-    short = [a for a in t["places"] if a.isupper() and len(a.replace(".", "")) <= 3]
-    return [
-        ("body", alt([a for spec in _lex()["bodies"].values() for a in spec["aliases"] if not _is_acronym(a)], re.I)),
-        ("body", alt([a for name, spec in _lex()["bodies"].items() for a in spec["aliases"] if _is_acronym(a)])),
-        ("place", alt([a for a in t["places"] if a not in short] + ["U.S."], 0)),
-        ("place", alt(short)),
-        ("title", alt(t["titles"], re.I)),
-        ("generic", alt(t["generic"], re.I)),
-    ]
-
-
-def _is_acronym(alias: str) -> bool:
-    return alias.replace(".", "").isupper() and len(alias) <= 5
-
-
-@lru_cache(maxsize=1)
-def not_names_lower() -> frozenset[str]:
-    return frozenset(w.lower().rstrip(".") for w in _tables()["not_names"])
-
-
-def key_of(name: str) -> str:
-    """A stable key for a name: accents and case folded, doubled letters collapsed
-    ('Zelenskyy' and 'Zelensky' are one man)."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z0-9 -]", "", text).split()) or "unknown"
-
-
-def person_key(name: str) -> str:
-    """People are keyed by surname, except names whose family name comes first or is
-    compound ("Kim Jong Un", "Kim Hong-kyun"), which keep the whole name."""
-    words = name.split()
-    if len(words) > 1 and (len(words[0]) <= 3 or "-" in words[-1] or len(words) > 3):
-        return "p:" + _collapse(key_of(name))
-    return "p:" + _collapse(key_of(words[-1]))
-
-
-def _collapse(key: str) -> str:
-    return re.sub(r"(.)\1+", r"\1", key)
-
-
-def place_actor(place: str) -> Actor:
-    return Actor(((f"g:{key_of(place)}", place),))
-
-
-def body_actor(body: str, government: str | None, fixed: bool) -> Actor:
-    t = _tables()
-    display = body
-    if not fixed and government and (government, body) in t["by_generic"]:
-        display = t["by_generic"][(government, body)]
-    elif not fixed and government:
-        display = f"{government}' {body}" if government.endswith("s") else f"{government}'s {body}"
-    generic = _lex()["bodies"].get(body, {}).get("generic") if fixed else body
-    key = f"b:{key_of(government or '?')}/{key_of(generic or body)}"
-    if government in _lex()["words"]["organizations"] and (generic or body) == "government":
-        return place_actor(government)
-    levels = [(key, display)]
-    if government and key_of(government) != key_of(display):
-        levels.append((f"g:{key_of(government)}", government))
-    return Actor(tuple(levels))
+__all__ = ["Book", "Mention", "SUBJECT_VERB", "home_place", "is_anaphor", "mentions", "not_names_lower"]
 
 
 def mentions(text: str, book: Book) -> list[Mention]:
@@ -229,15 +80,6 @@ def _after_taken(text: str, start: int, end: int, taken) -> int | None:
                 return None
     lead = re.match(r"(?:The|A|An)\s+", text[start:end])
     return start + lead.end() if lead else start
-
-
-@lru_cache(maxsize=4096)
-def _dynamic_pattern(words: tuple[str, ...]) -> re.Pattern:
-    return re.compile(rf"(?<![\w.])(?:{lexicon.alternation(words)})(?![\w-])")
-
-
-def _dynamic(book: Book) -> re.Pattern:
-    return _dynamic_pattern(tuple(sorted(set(book.places) | set(book.aliases))))
 
 
 def _groups(units, text: str) -> list[list[tuple[int, int, str, str]]]:
@@ -331,15 +173,11 @@ def _country_anaphors(text: str, book: Book, found: list[Mention]) -> list[Menti
     return out
 
 
-CALENDAR = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|"
-                      r"August|September|October|November|December|Today|Tonight")
 FORMER = re.compile(r"\b(?:former|ex-|retired|late|then-)\s*(?:[a-z-]+\s+){0,3}$", re.I)
+
+
 BODY_ANAPHOR = re.compile(r"\b[Tt]he\s+(agency|ministry|commission|council|committee|office|service|authority|"
                           r"center|centre|board|mission|group|observatory|airline|carrier|company|institute|bureau)\b")
-
-
-def _place_name(alias: str, book: Book) -> str:
-    return _tables()["places"].get(alias) or book.places.get(alias) or alias
 
 
 def _generic_in(name: str) -> str | None:
@@ -371,110 +209,15 @@ ORG_HEADS = (r"Agency|Center|Centre|Ministry|Office|Service|Services|Council|Com
              r"Authority|Institute|Bureau|Board|Organi[sz]ation|Forces|Army|Navy|Police|Court|Tribunal|Staff|"
              r"Party|Front|Movement|Union|Airways|Airlines|Observatory|Observatorio|Consejo|Mission|Guard|"
              r"Administration|Directorate|Secretariat|Assembly|Parliament|Senate|Congress|Coalition|Group")
+
+
 CAP = r"[A-Z\u00C0-\u00DE][\w\u00C0-\u024F’'-]*"
+
+
 NAMED_BODY = re.compile(rf"\b{CAP}(?:\s+(?:(?:of|for|the|and|de|del|la|el)\s+)*{CAP}){{0,7}}")
+
+
 HEAD = re.compile(rf"\b(?:{ORG_HEADS})\b")
-# "Zarkhan's emergency services", "Dastaria's President": a name before a possessive and an
-# official noun is a place; "Veldanian Airways", "Zembian soldiers": a demonym names one.
-OFFICIAL_NOUNS = (r"government|cabinet|presidential|vote|army|military|armed forces|president|prime minister|foreign ministry|ministry|"
-                  r"minister|ambassador|parliament|police|emergency services|electoral|election|national|"
-                  r"defen[cs]e|foreign|interior|health|civil|contingent|pledge|authorities|officials|navy|air force")
-
-
-def learn_places(text: str, book: Book) -> None:
-    """Learn places the lexicon does not list from how the text uses them."""
-    t = _tables()
-    for m in re.finditer(rf"\b([A-Z][a-z]{{2,}})['’]s\s+(?:{OFFICIAL_NOUNS})\b", text, re.I):
-        word = m.group(1)
-        if re.search(r"[A-Z][\w.-]*\s+$", text[:m.start()]):
-            continue                          # "South Korea's": part of a longer name
-        if word[0].isupper() and _unknown(word, book):
-            book.places.setdefault(word, word)
-            book.learned.setdefault("place:" + word, place_actor(word))
-    for m in re.finditer(rf"\b([A-Z][a-z]{{3,}}(?:ian|an|i|ese))\s+(?i:{OFFICIAL_NOUNS}|Airways|Airlines|soldiers|troops|citizens|lawmakers|forces)\b", text):
-        word = m.group(1)
-        if not _unknown(word, book):
-            continue
-        base = re.sub(r"(?:n|i|ese)$", "", word) if not word.endswith("ese") else word[:-3]
-        name = book.places.get(base) or next((p for p in book.places.values() if key_of(p).startswith(key_of(base)[:5])), base)
-        book.places[word] = name
-        book.places.setdefault(name, name)
-        book.learned.setdefault("place:" + word, Actor(((f"g:{key_of(name)}", name),)))
-
-
-def _unknown(word: str, book: Book) -> bool:
-    t = _tables()
-    return word not in t["places"] and word.lower() not in t["bodies"] and word not in t["not_names"] \
-        and word not in book.places and book.person(person_key(word)) is None
-
-
-def _canon(word: str, table: str) -> str:
-    lookup = _tables()[table]
-    return next((k for k in lookup if k.lower() == word.lower()), word)
-
-
-# A place named after a preposition ("troops to Kessaly", "fighting in Gaza") is where
-# things happen; a place that acts ("Aldoria's cabinet", "Zarkhan requested") is whose
-# officials speak. The first counts a third as much towards an article's home country.
-PREPOSITION_WEIGHT = 0.3
-LEAD_WEIGHT = 2          # the first three sentences tell what the article is about
-PREPOSITION = re.compile(r"\b(?:in|to|into|from|across|near|at|of|for|toward|towards|over|on|against|with|eastern|"
-                         r"western|northern|southern|central)\s+(?:the\s+)?$", re.I)
-
-
-# Capital letters, a comma and a country, then a dash: "TASHBAL, Zarkhan (AP) — ".
-DATELINE = re.compile(r"^(?P<city>[A-Z][A-Z .'’-]{2,40})(?:,\s*(?P<place>[A-Z][A-Za-z'’ -]{3,40}?))?\s*"
-                      r"(?:\([^)]{1,30}\))?\s*[—–]\s*")
-# A dateline names where the reporter is, which is nearly always the country of the story.
-DATELINE_WEIGHT = 5
-
-
-def dateline_place(first: str, book: Book) -> str | None:
-    """The country of an article's dateline, learned as a place if the lexicon lacks it."""
-    match = DATELINE.match(first)
-    if not match:
-        return None
-    name = (match.group("place") or match.group("city").title()).strip()
-    known = _tables()["places"].get(name) or book.places.get(name)
-    if known:
-        return known
-    if match.group("place") and re.fullmatch(r"[A-Z][a-z]{3,}(?: [A-Z][a-z]+)?", name):
-        book.places[name] = name
-        book.learned.setdefault("place:" + name, place_actor(name))
-        return name
-    return None
-
-
-def home_place(texts: list[str], book: Book) -> str | None:
-    """The country an article is mostly about, as the actor of its sentences. A ministry
-    named without its country ("the interior minister") is taken to be that country's."""
-    counts: dict[str, float] = {}
-    dated = dateline_place(texts[0], book) if texts else None
-    if dated:
-        counts[dated] = DATELINE_WEIGHT
-    static = _unit_patterns()[2][1]
-    for i, text in enumerate(texts):
-        learn_places(text, book)
-        matches = [(m, _tables()["places"].get(m.group())) for m in static.finditer(text)]
-        if book.places:
-            matches += [(m, book.places.get(m.group())) for m in _dynamic(book).finditer(text)]
-        for m, name in matches:
-            if not name or name in _lex()["words"]["organizations"]:
-                continue
-            weight = PREPOSITION_WEIGHT if PREPOSITION.search(text[:m.start()]) else 1.0
-            counts[name] = counts.get(name, 0) + weight * (2 * LEAD_WEIGHT if i == 0 else LEAD_WEIGHT if i < 3 else 1)
-    return max(counts, key=counts.get) if counts else None
-
-
-def _sentence_place(book: Book, before: int) -> str | None:
-    """The first country named in the sentence before `before`: 'Aldoria's cabinet approved
-    ..., Defence Minister Viktor Strand said' makes Strand Aldoria's."""
-    text = book.text[:before]
-    found = [(m.start(), _tables()["places"].get(m.group())) for m in _unit_patterns()[2][1].finditer(text)]
-    if book.places:
-        found += [(m.start(), book.places.get(m.group())) for m in _dynamic(book).finditer(text)]
-    found = [(pos, name) for pos, name in found if name and name not in _lex()["words"]["organizations"]]
-    return min(found)[1] if found else None
 
 
 def _body(fixed: str | None, generic: str | None, place: str | None, named: str | None = None,

@@ -1,0 +1,198 @@
+"""Names the claim stage knows: the actor lexicon as tables and patterns, keys for people,
+bodies and places, and the Book that remembers who an article has named.
+
+Shared by actors.py (reading mentions) and places.py (learning places from the text).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .. import lexicon
+from ..records import Actor
+
+
+TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w.\u00C0-\u024F'’-]*|\d[\d,.]*|\S")
+
+
+POSSESSIVE = re.compile(r"^(?:['’]s?)$")
+
+
+# Up to four capitalised words make a name: "Volodymyr Zelensky", "Kim Jong Un".
+MAX_NAME_WORDS = 4
+
+
+# "they" is left out: in news it points at the counted (troops, victims) as often as at a body.
+PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "his": "person",
+            "it": "body", "its": "body"}
+
+
+# "It is unclear", "it's too soon": an expletive "it" points at nothing.
+EXPLETIVE = re.compile(r"^\s*(?:is|was|'s|’s|remains|seems|appears|would be|will be)\b", re.I)
+
+
+# A mention followed by a verb is a sentence subject, which a later "it" points back to.
+SUBJECT_VERB = re.compile(r"^\s*(?:,[^,]{0,80},\s*)?(?:on\s+\w+day\s+)?(?:has|have|had|is|are|was|were|will|would|could|can|may|"
+                          r"might|should|did|does|do|said|told|sent|took|made|gave|put|held|won|lost|led|began|saw|met|came|went|"
+                          r"thought|knew|kept|left|brought|found|built|spoke|wrote|ran|struck|hit|shot|fell|rose|\w+ed|\w+s)\b")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    actor: Actor
+    kind: str               # person | body | place | pronoun | anonymous
+
+
+@dataclass
+class Book:
+    """People and bodies met so far: in this article, and from the store's directory."""
+
+    known: dict[str, Actor] = field(default_factory=dict)     # person key -> actor, from earlier articles
+    seen: list[Actor] = field(default_factory=list)            # this article, in order
+    titles: dict[str, str] = field(default_factory=dict)       # person key -> title words
+    learned: dict[str, Actor] = field(default_factory=dict)    # people this article taught us
+    subjects: list[Actor] = field(default_factory=list)        # bodies and places that led a sentence
+    places: dict[str, str] = field(default_factory=dict)       # places learned from the text: alias -> name
+    aliases: dict[str, Actor] = field(default_factory=dict)    # acronyms of bodies: "NDMA" -> actor
+    home: str | None = None                                    # the article's main country
+    text: str = ""                                             # the sentence being read
+
+    def __post_init__(self):
+        for key, actor in self.known.items():
+            if key.startswith("place:"):
+                self.places[key[6:]] = actor.name
+            elif key.startswith("alias:"):
+                self.aliases[key[6:]] = actor
+
+    def person(self, key: str) -> Actor | None:
+        for actor in reversed(self.seen):
+            if actor.key == key:
+                return actor
+        return self.learned.get(key) or self.known.get(key)
+
+    def note(self, actor: Actor, title: str | None = None) -> None:
+        self.seen.append(actor)
+        if actor.key.startswith("p:"):
+            if len(actor.levels) > 1 or actor.key not in self.learned:
+                self.learned[actor.key] = actor
+            if title:
+                self.titles[actor.key] = title
+
+    def last(self, kind: str, title: str | None = None) -> Actor | None:
+        for actor in reversed(self.seen):
+            is_person = actor.key.startswith("p:")
+            if kind == "person" and not is_person or kind == "body" and is_person:
+                continue
+            if title and title not in self.titles.get(actor.key, ""):
+                continue
+            return actor
+        return None
+
+
+@lru_cache(maxsize=1)
+def _lex() -> dict:
+    return lexicon.load("actors")
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict:
+    lex = _lex()
+    places = {alias: name for name, aliases in lex["places"].items() for alias in aliases}
+    bodies = {alias.lower(): name for name, spec in lex["bodies"].items() for alias in spec["aliases"]}
+    generic = {alias: name for name, aliases in lex["generic_bodies"].items() for alias in aliases}
+    titles = {alias: body for body, aliases in lex["titles"].items() for alias in aliases}
+    by_generic = {(spec["government"], spec["generic"]): name for name, spec in lex["bodies"].items() if "generic" in spec}
+    return {"places": places, "bodies": bodies, "generic": generic, "titles": titles, "by_generic": by_generic,
+            "not_names": set(lex["words"]["not_names"]), "anaphors": set(lex["words"]["anaphors"])}
+
+
+@lru_cache(maxsize=1)
+def _unit_patterns() -> list[tuple[str, re.Pattern]]:
+    t = _tables()
+    def alt(words, flags=0):
+        return re.compile(rf"(?<![\w.])(?:{lexicon.alternation(words)})(?![\w-])", flags)
+    short = [a for a in t["places"] if a.isupper() and len(a.replace(".", "")) <= 3]
+    return [
+        ("body", alt([a for spec in _lex()["bodies"].values() for a in spec["aliases"] if not _is_acronym(a)], re.I)),
+        ("body", alt([a for name, spec in _lex()["bodies"].items() for a in spec["aliases"] if _is_acronym(a)])),
+        ("place", alt([a for a in t["places"] if a not in short] + ["U.S."], 0)),
+        ("place", alt(short)),
+        ("title", alt(t["titles"], re.I)),
+        ("generic", alt(t["generic"], re.I)),
+    ]
+
+
+def _is_acronym(alias: str) -> bool:
+    return alias.replace(".", "").isupper() and len(alias) <= 5
+
+
+@lru_cache(maxsize=1)
+def not_names_lower() -> frozenset[str]:
+    return frozenset(w.lower().rstrip(".") for w in _tables()["not_names"])
+
+
+def key_of(name: str) -> str:
+    """A stable key for a name: accents and case folded, doubled letters collapsed
+    ('Zelenskyy' and 'Zelensky' are one man)."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.sub(r"[^a-z0-9 -]", "", text).split()) or "unknown"
+
+
+def person_key(name: str) -> str:
+    """People are keyed by surname, except names whose family name comes first or is
+    compound ("Kim Jong Un", "Kim Hong-kyun"), which keep the whole name."""
+    words = name.split()
+    if len(words) > 1 and (len(words[0]) <= 3 or "-" in words[-1] or len(words) > 3):
+        return "p:" + _collapse(key_of(name))
+    return "p:" + _collapse(key_of(words[-1]))
+
+
+def _collapse(key: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+def place_actor(place: str) -> Actor:
+    return Actor(((f"g:{key_of(place)}", place),))
+
+
+def body_actor(body: str, government: str | None, fixed: bool) -> Actor:
+    t = _tables()
+    display = body
+    if not fixed and government and (government, body) in t["by_generic"]:
+        display = t["by_generic"][(government, body)]
+    elif not fixed and government:
+        display = f"{government}' {body}" if government.endswith("s") else f"{government}'s {body}"
+    generic = _lex()["bodies"].get(body, {}).get("generic") if fixed else body
+    key = f"b:{key_of(government or '?')}/{key_of(generic or body)}"
+    if government in _lex()["words"]["organizations"] and (generic or body) == "government":
+        return place_actor(government)
+    levels = [(key, display)]
+    if government and key_of(government) != key_of(display):
+        levels.append((f"g:{key_of(government)}", government))
+    return Actor(tuple(levels))
+
+
+@lru_cache(maxsize=4096)
+def _dynamic_pattern(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile(rf"(?<![\w.])(?:{lexicon.alternation(words)})(?![\w-])")
+
+
+def _dynamic(book: Book) -> re.Pattern:
+    return _dynamic_pattern(tuple(sorted(set(book.places) | set(book.aliases))))
+
+
+CALENDAR = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|"
+                      r"August|September|October|November|December|Today|Tonight")
+
+
+def _place_name(alias: str, book: Book) -> str:
+    return _tables()["places"].get(alias) or book.places.get(alias) or alias
+
+
+def _canon(word: str, table: str) -> str:
+    lookup = _tables()[table]
+    return next((k for k in lookup if k.lower() == word.lower()), word)

@@ -1,0 +1,112 @@
+"""Places: which country an article is about, and places the lexicon does not list,
+learned from how the text uses them ("Zarkhan's interior minister", "TASHBAL, Zarkhan —",
+"Veldanian Airways")."""
+from __future__ import annotations
+
+import re
+
+from ..records import Actor
+from .names import Book, _dynamic, _lex, _tables, _unit_patterns, key_of, person_key, place_actor
+
+
+# "Zarkhan's emergency services", "Dastaria's President": a name before a possessive and an
+# official noun is a place; "Veldanian Airways", "Zembian soldiers": a demonym names one.
+OFFICIAL_NOUNS = (r"government|cabinet|presidential|vote|army|military|armed forces|president|prime minister|foreign ministry|ministry|"
+                  r"minister|ambassador|parliament|police|emergency services|electoral|election|national|"
+                  r"defen[cs]e|foreign|interior|health|civil|contingent|pledge|authorities|officials|navy|air force")
+
+
+def learn_places(text: str, book: Book) -> None:
+    """Learn places the lexicon does not list from how the text uses them."""
+    for m in re.finditer(rf"\b([A-Z][a-z]{{2,}})['’]s\s+(?:{OFFICIAL_NOUNS})\b", text, re.I):
+        word = m.group(1)
+        if re.search(r"[A-Z][\w.-]*\s+$", text[:m.start()]):
+            continue                          # "South Korea's": part of a longer name
+        if word[0].isupper() and _unknown(word, book):
+            book.places.setdefault(word, word)
+            book.learned.setdefault("place:" + word, place_actor(word))
+    for m in re.finditer(rf"\b([A-Z][a-z]{{3,}}(?:ian|an|i|ese))\s+(?i:{OFFICIAL_NOUNS}|Airways|Airlines|soldiers|troops|citizens|lawmakers|forces)\b", text):
+        word = m.group(1)
+        if not _unknown(word, book):
+            continue
+        base = re.sub(r"(?:n|i|ese)$", "", word) if not word.endswith("ese") else word[:-3]
+        name = book.places.get(base) or next((p for p in book.places.values() if key_of(p).startswith(key_of(base)[:5])), base)
+        book.places[word] = name
+        book.places.setdefault(name, name)
+        book.learned.setdefault("place:" + word, Actor(((f"g:{key_of(name)}", name),)))
+
+
+def _unknown(word: str, book: Book) -> bool:
+    t = _tables()
+    return word not in t["places"] and word.lower() not in t["bodies"] and word not in t["not_names"] \
+        and word not in book.places and book.person(person_key(word)) is None
+
+
+# A place named after a preposition ("troops to Kessaly", "fighting in Gaza") is where
+# things happen; a place that acts ("Aldoria's cabinet", "Zarkhan requested") is whose
+# officials speak. The first counts a third as much towards an article's home country.
+PREPOSITION_WEIGHT = 0.3
+
+
+LEAD_WEIGHT = 2          # the first three sentences tell what the article is about
+
+
+PREPOSITION = re.compile(r"\b(?:in|to|into|from|across|near|at|of|for|toward|towards|over|on|against|with|eastern|"
+                         r"western|northern|southern|central)\s+(?:the\s+)?$", re.I)
+
+
+# Capital letters, a comma and a country, then a dash: "TASHBAL, Zarkhan (AP) — ".
+DATELINE = re.compile(r"^(?P<city>[A-Z][A-Z .'’-]{2,40})(?:,\s*(?P<place>[A-Z][A-Za-z'’ -]{3,40}?))?\s*"
+                      r"(?:\([^)]{1,30}\))?\s*[—–]\s*")
+
+
+# A dateline names where the reporter is, which is nearly always the country of the story.
+DATELINE_WEIGHT = 5
+
+
+def dateline_place(first: str, book: Book) -> str | None:
+    """The country of an article's dateline, learned as a place if the lexicon lacks it."""
+    match = DATELINE.match(first)
+    if not match:
+        return None
+    name = (match.group("place") or match.group("city").title()).strip()
+    known = _tables()["places"].get(name) or book.places.get(name)
+    if known:
+        return known
+    if match.group("place") and re.fullmatch(r"[A-Z][a-z]{3,}(?: [A-Z][a-z]+)?", name):
+        book.places[name] = name
+        book.learned.setdefault("place:" + name, place_actor(name))
+        return name
+    return None
+
+
+def home_place(texts: list[str], book: Book) -> str | None:
+    """The country an article is mostly about, as the actor of its sentences. A ministry
+    named without its country ("the interior minister") is taken to be that country's."""
+    counts: dict[str, float] = {}
+    dated = dateline_place(texts[0], book) if texts else None
+    if dated:
+        counts[dated] = DATELINE_WEIGHT
+    static = _unit_patterns()[2][1]
+    for i, text in enumerate(texts):
+        learn_places(text, book)
+        matches = [(m, _tables()["places"].get(m.group())) for m in static.finditer(text)]
+        if book.places:
+            matches += [(m, book.places.get(m.group())) for m in _dynamic(book).finditer(text)]
+        for m, name in matches:
+            if not name or name in _lex()["words"]["organizations"]:
+                continue
+            weight = PREPOSITION_WEIGHT if PREPOSITION.search(text[:m.start()]) else 1.0
+            counts[name] = counts.get(name, 0) + weight * (2 * LEAD_WEIGHT if i == 0 else LEAD_WEIGHT if i < 3 else 1)
+    return max(counts, key=counts.get) if counts else None
+
+
+def _sentence_place(book: Book, before: int) -> str | None:
+    """The first country named in the sentence before `before`: 'Aldoria's cabinet approved
+    ..., Defence Minister Viktor Strand said' makes Strand Aldoria's."""
+    text = book.text[:before]
+    found = [(m.start(), _tables()["places"].get(m.group())) for m in _unit_patterns()[2][1].finditer(text)]
+    if book.places:
+        found += [(m.start(), book.places.get(m.group())) for m in _dynamic(book).finditer(text)]
+    found = [(pos, name) for pos, name in found if name and name not in _lex()["words"]["organizations"]]
+    return min(found)[1] if found else None
