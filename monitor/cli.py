@@ -5,9 +5,24 @@ import sys
 
 import click
 
-from . import notify, pipeline
+import datetime as dt
+
+from . import config as config_module
+from . import notify, pipeline, schedule
 from .errors import MonitorError
 from .store import Store
+
+# Exit codes of `run`: 0 every due source fetched, 1 some failed (the rest stored),
+# 2 bad config, 3 another pass holds the lock.
+EXIT_FAILED, EXIT_CONFIG, EXIT_LOCKED = 1, 2, 3
+
+
+def _config(path: str):
+    try:
+        return config_module.load(path)
+    except config_module.ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
 
 
 def _open(db: str) -> Store:
@@ -91,3 +106,95 @@ def _run_id(store: Store, run: str | None) -> int | None:
     if not run.isdigit():
         raise click.BadParameter(f"expected a run id or 'last', got {run!r}", param_hint="--run")
     return int(run)
+
+
+@main.command()
+@click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False), help="TOML config")
+@click.option("--source", "names", multiple=True, help="only this source (repeatable), due or not")
+@click.option("--quiet", "-q", is_flag=True, help="print errors only (the default under cron)")
+def run(config_path, names, quiet):
+    """One pass over the sources that are due, then exit (for cron).
+
+    Exit 0 when every source was fetched, 1 when some failed (the rest are stored),
+    2 on a bad config, 3 when another pass holds the lock.
+
+    Example:
+
+        monitor run --config config/monitor.toml
+    """
+    config = _config(config_path)
+    store = _open(config.store)
+    show = not quiet and sys.stderr.isatty()
+    progress = (lambda source, report: click.echo(
+        f"{source.name}: {'error' if source.name in report.failed else 'ok'}", err=True)) if show else None
+    try:
+        with schedule.Lock(config.store):
+            client = schedule.client_for(config)
+            report = schedule.run_pass(config, store, client, set(names) or None, progress=progress)
+            client.close()
+    except schedule.LockHeld as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    for name, error in report.failed.items():
+        click.echo(f"error: {name}: {error}", err=True)
+    for line in report.ingest.errors + ([] if quiet else report.warnings):
+        click.echo(f"{'error' if line in report.ingest.errors else 'warning'}: {line}", err=True)
+    if not quiet:
+        click.echo(f"{len(report.fetched)} source(s) fetched, {len(report.failed)} failed, "
+                   f"{report.ingest.added} article(s) added, {len(report.ingest.alerts)} alert(s)", err=True)
+    sys.exit(0 if report.ok else EXIT_FAILED)
+
+
+@main.command()
+@click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False), help="TOML config")
+def daemon(config_path):
+    """Fetch each source on its own interval until SIGTERM or SIGINT.
+
+    Example:
+
+        monitor daemon --config config/monitor.toml
+    """
+    config = _config(config_path)
+    _open(config.store).close()
+    sys.exit(schedule.daemon(config, log=lambda line: click.echo(line, err=True)))
+
+
+@main.command()
+@click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False), help="TOML config")
+def status(config_path):
+    """Each source with its last fetch, result, next due time and failures.
+
+    Example:
+
+        monitor status --config config/monitor.toml
+    """
+    config = _config(config_path)
+    store = _open(config.store)
+    rows = []
+    for source in config.sources:
+        row = store.source(source.name)
+        state = "disabled" if row["disabled"] else "off" if not source.enabled else "on"
+        due = dt.datetime.fromtimestamp(row["next_due"], dt.timezone.utc).isoformat(timespec="seconds") \
+            if row.get("next_due") else "now"
+        rows.append([source.name, source.kind, state, row.get("last_attempt") or "never",
+                     row.get("last_result") or "", due, row.get("failures") or 0, (row.get("last_error") or "")[:60]])
+    from tabulate import tabulate
+    click.echo(tabulate(rows, headers=["source", "kind", "state", "last fetch", "result", "next due", "failures",
+                                       "last error"]))
+
+
+@main.command()
+@click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False), help="TOML config")
+@click.argument("name")
+def enable(config_path, name):
+    """Re-enable a source that was disabled after failing too often.
+
+    Example:
+
+        monitor enable --config config/monitor.toml "Example feed"
+    """
+    config = _config(config_path)
+    if name not in {s.name for s in config.sources}:
+        raise click.BadParameter(f"no source named {name!r} in {config.path}", param_hint="NAME")
+    schedule.enable(_open(config.store), name)
+    click.echo(f"{name}: enabled", err=True)

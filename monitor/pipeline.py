@@ -16,6 +16,7 @@ from . import clean as clean_stage
 from . import diff as diff_stage
 from . import stories
 from .errors import InputError
+from .identity import canonical_url
 from .records import Alert, Article, Document
 from .store import Store
 
@@ -93,7 +94,7 @@ def fingerprint(article: Article) -> str:
 def ingest_article(store: Store, article: Article, report: Report) -> None:
     """One article through claims and diff, committed as one transaction."""
     print_ = fingerprint(article)
-    known = store.find_article(article.url, article.guid, print_)
+    known = store.find_article(canonical_url(article.url), article.guid, print_)
     if known is not None and (known["fingerprint"] == print_ or not article.url and not article.guid):
         report.duplicates += 1
         return
@@ -110,7 +111,8 @@ def ingest_article(store: Store, article: Article, report: Report) -> None:
 
 
 def _article_row(article: Article, print_: str, story_id: int, run_id: int, known: dict | None) -> dict:
-    return {"url": article.url, "origin": article.origin, "guid": article.guid, "fingerprint": print_,
+    return {"url": article.url, "canonical": canonical_url(article.url), "origin": article.origin,
+            "guid": article.guid, "fingerprint": print_,
             "title": article.title, "published": article.published, "format": article.format,
             "text": article.text, "story_id": story_id, "run_id": run_id,
             "version": (known["version"] or 1) + 1 if known else 1}

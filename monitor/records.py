@@ -5,7 +5,7 @@ stage handed it; a stage that wants a different value builds a new record.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,9 @@ class Document:
     body: bytes
     url: str | None = None      # the URL the bytes came from, when fetched
     media_type: str | None = None
+    # What the fetcher knows that the bytes may not say: "skip" (feed item links already
+    # fetched as pages), "guid", "title", "published" of the feed item a page came from.
+    hints: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ SCHEMA = {
     "runs": {"id": int, "command": str, "started": str, "finished": str, "status": str, "inputs": int,
              "articles_added": int, "alerts_added": int, "errors": str},
     "stories": {"id": int, "label": str, "titled": int, "terms": str, "created": str, "updated": str, "articles": int},
-    "articles": {"id": int, "url": str, "origin": str, "guid": str, "fingerprint": str, "title": str,
+    "articles": {"id": int, "url": str, "canonical": str, "origin": str, "guid": str, "fingerprint": str, "title": str,
                  "published": str, "format": str, "text": str, "story_id": int, "run_id": int,
                  "version": int, "ingested": str},
     "people": {"key": str, "name": str, "levels": str},
@@ -51,6 +51,10 @@ SCHEMA = {
                       "high": float, "vague": int, "claim_id": int, "article_id": int},
     "stance_latest": {"topic_id": int, "level_key": str, "level": str, "stance": str, "claim_id": int,
                       "article_id": int},
+    "sources": {"name": str, "kind": str, "target": str, "state": str, "last_attempt": str, "last_success": str,
+                "last_result": str, "last_error": str, "failures": int, "disabled": int, "next_due": float,
+                "articles": int},
+    "hosts": {"host": str, "not_before": float},
     "alerts": {"id": int, "run_id": int, "article_id": int, "kind": str, "change": str, "subject": str,
                "subject_key": str, "actor": str, "value": float, "previous_value": float, "low": float,
                "high": float, "unit": str, "stance": str, "previous_stance": str, "article": str,
@@ -58,9 +62,9 @@ SCHEMA = {
                "previous_published": str, "story_id": int, "title": str, "url": str, "level": str,
                "previous_url": str, "created": str},
 }
-PKS = {"people": "key", "subjects": "key", "figure_latest": ("subject_key", "source_key"),
+PKS = {"sources": "name", "hosts": "host", "people": "key", "subjects": "key", "figure_latest": ("subject_key", "source_key"),
        "stance_latest": ("topic_id", "level_key")}
-INDEXES = [("articles", ["url"]), ("articles", ["fingerprint"]), ("articles", ["guid"]), ("claims", ["article_id"]),
+INDEXES = [("articles", ["url"]), ("articles", ["canonical"]), ("articles", ["fingerprint"]), ("articles", ["guid"]), ("claims", ["article_id"]),
            ("claims", ["subject_key"]), ("claims", ["topic_id"]), ("topics", ["story_id"]), ("subjects", ["story_id"]),
            ("alerts", ["run_id"]), ("alerts", ["article_id"]), ("figure_latest", ["subject_key"])]
 
@@ -122,7 +126,7 @@ class Store:
         row = self._one("select * from articles where fingerprint = ?", [fingerprint])
         if row or not (url or guid):
             return row
-        return self._one("select * from articles where (url = ? and ? is not null) or (guid = ? and ? is not null) "
+        return self._one("select * from articles where (canonical = ? and ? is not null) or (guid = ? and ? is not null) "
                          "order by version desc limit 1", [url, url, guid, guid])
 
     def add_article(self, row: dict) -> int:
@@ -215,6 +219,26 @@ class Store:
         if run_id is not None:
             sql, args = sql + " and run_id = ?", args + [run_id]
         return list(self.db.query(sql + " order by id", args))
+
+    # sources and hosts, for the scheduler
+    def source(self, name: str) -> dict:
+        row = self._one("select * from sources where name = ?", [name])
+        if row is None:
+            return {"name": name, "state": {}, "failures": 0, "disabled": 0, "next_due": 0.0, "articles": 0}
+        return {**row, "state": json.loads(row["state"] or "{}")}
+
+    def save_source(self, row: dict) -> None:
+        self.db["sources"].upsert({**row, "state": json.dumps(row.get("state") or {})}, pk="name")
+
+    def sources(self) -> list[dict]:
+        return [{**r, "state": json.loads(r["state"] or "{}")} for r in self.db["sources"].rows]
+
+    def host_not_before(self, host: str) -> float:
+        row = self._one("select not_before from hosts where host = ?", [host])
+        return row["not_before"] if row else 0.0
+
+    def set_host_not_before(self, host: str, when: float) -> None:
+        self.db["hosts"].upsert({"host": host, "not_before": when}, pk="host")
 
     def last_run_id(self) -> int | None:
         row = self._one("select max(id) id from runs where command = 'ingest' and alerts_added > 0", [])

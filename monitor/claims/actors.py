@@ -257,7 +257,8 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
     if known and len(known.levels) > 1 and not (place or fixed or named):
         actor = known
     elif named:
-        actor = Actor(((key, name),) + _body(fixed, generic, place, named).levels)
+        home = _sentence_place(book, start) or book.home
+        actor = Actor(((key, name),) + _body(fixed, generic, place, named, home if generic else None).levels)
     elif body or place:
         home = (_sentence_place(book, start) or book.home) if body != "parliament" else None
         actor = Actor(((key, known.name if known and len(known.name) > len(name) else name),)

@@ -72,7 +72,8 @@ def speakers(text: str, found: list[Mention]) -> list[tuple[int, int, Mention]]:
         if speaker is not None:
             out.append((verb.start(), verb.end(), speaker))
     for match in _according().finditer(text):
-        after = [m for m in found if m.start >= match.end() and re.fullmatch(r"\s*(?:the\s+|a\s+)?", text[match.end():m.start])]
+        after = [m for m in found if m.start >= match.end() and
+                 re.fullmatch(r"\s*(?:(?:the|a|an)\s+)?(?:(?:[\w-]+\s+){0,4}(?:by|from|of)\s+(?:the\s+)?)?", text[match.end():m.start])]
         if after:
             out.append((match.start(), match.end(), after[0]))
     return sorted(out, key=lambda s: s[0])

@@ -24,7 +24,7 @@ MAX_MODIFIERS = 4
 # How far around a number a casualty word or a toll phrase is looked for, in characters:
 # "30 soldiers were reportedly killed" is 28; a whole clause is rarely over 60.
 CASUALTY_WINDOW = 40
-TOLL_WINDOW = 90
+TOLL_WINDOW = 120
 STOP = {"of", "in", "to", "from", "at", "for", "with", "by", "on", "and", "or", "were", "was", "are", "is", "have",
         "has", "had", "be", "been", "being", "that", "who", "which", "the", "a", "an", "as", "than", "into", "since",
         "after", "before", "during", "while", "but", "per", "each", "this", "these", "its", "their", "his", "her"}
@@ -59,7 +59,7 @@ def _toll_pattern() -> re.Pattern:
     body = "|".join(f"(?P<{name}_{i}>\\b(?:{p}))" for i, (name, p) in enumerate(phrases))
     lead = (r"(?:rose|risen|rising|climbed|climbing|reached|stood|stands|hit|jumped|increased|passed|surpassed|"
             r"topped|exceeded|is|was|now|at|to|of)")
-    return re.compile(rf"(?:{body})\b[^;]{{0,60}}?\b{lead}(?:\s+(?:to|at))?\s*$", re.I)
+    return re.compile(rf"(?:{body})\b[^;]{{0,90}}?\b{lead}(?:\s+(?:to|at))?\s*$", re.I)
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import snowballstemmer
+
 from .. import lexicon
 from .actors import Mention
 
@@ -42,16 +44,19 @@ def words(phrase: str) -> list[str]:
         low = word.lower()
         if low in stop or len(low) < MIN_TERM_LENGTH:
             continue
-        out.append(folds.get(low) or folds.get(_singular(low)) or _singular(low))
+        out.append(folds.get(low) or _stem(low))
     return out
 
 
-def _singular(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        return word[:-1]
-    return word
+@lru_cache(maxsize=1)
+def _stemmer():
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    """'supplying', 'supplied' and 'supply' are one term (Snowball's English stemmer)."""
+    return _stemmer().stemWord(word)
 
 
 def cue_terms(cue: str) -> set[str]:

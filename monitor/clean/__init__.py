@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..errors import InputError
 from ..records import Article, Document
 import importlib
+from dataclasses import replace
 
 from . import detect
 
@@ -31,10 +32,19 @@ def parser(kind: str):
 def clean(document: Document) -> list[Article]:
     """The articles in `document`: one for a page or post, one per item for a feed."""
     kind, payload = detect.sniff(document)
-    articles = [a for a in parser(kind)(document, payload) if a.text.strip()]
+    articles = [_hinted(a, document.hints) for a in parser(kind)(document, payload) if a.text.strip()]
     if not articles:
         raise InputError(document.origin, f"no article text found in this {kind} input")
     return articles
+
+
+def _hinted(article: Article, hints: dict) -> Article:
+    """A page fetched for a feed item keeps the item's GUID, and its title and date if the
+    page itself does not say."""
+    if not hints:
+        return article
+    return replace(article, guid=article.guid or hints.get("guid"), title=article.title or hints.get("title"),
+                   published=article.published or hints.get("published"))
 
 
 __all__ = ["clean", "PARSERS"]

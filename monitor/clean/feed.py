@@ -10,12 +10,20 @@ from .fragment import blocks_from_html, plain
 from .text import tidy
 
 
+# Items read from one feed file: real feeds carry 10-100; a 50,000-item file is cut here.
+MAX_ITEMS = 1000
+
+
 def parse(document: Document, body: bytes) -> list[Article]:
     parsed = feedparser.parse(body, sanitize_html=True, resolve_relative_uris=False)
     if not parsed.entries:
         reason = parsed.get("bozo_exception") or "no items"
         raise InputError(document.origin, f"not a usable feed: {reason}")
-    return [_entry(document, entry) for entry in parsed.entries]
+    if len(parsed.entries) > MAX_ITEMS:
+        parsed.entries = parsed.entries[:MAX_ITEMS]
+    skip = set(document.hints.get("skip", ()))
+    return [_entry(document, entry) for entry in parsed.entries
+            if not skip & {entry.get("link"), entry.get("id")}]
 
 
 def _entry(document: Document, entry) -> Article:

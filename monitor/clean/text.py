@@ -88,7 +88,7 @@ def _first_heading(raw: str) -> str | None:
 # Scraped-page furniture in Markdown: image lines, lines made only of links (navigation,
 # "Read more" and "Most read" lists, breadcrumbs), italic-only lines (captions, credits).
 LINK = r"!?\[[^\]]*\]\([^)]*\)"
-LINKS_ONLY = re.compile(rf"^\s*(?:[-*+]|\d+\.)?\s*(?:{LINK}\s*[|·•/›>,–—-]?\s*)+$")
+LINKS_ONLY = re.compile(rf"^\s*(?:[-*+]|\d+\.)?\s*(?:{LINK}\s*[|·•/›»>,–—-]?\s*)+$")
 ITALIC_ONLY = re.compile(r"^\s*(?:\*(?!\*)[^*]+\*|_(?!_)[^_]+_)\s*$")
 
 

@@ -1,6 +1,8 @@
 """WordPress REST API posts (/wp-json/wp/v2/posts/ID, or a list of them)."""
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 from ..records import Article, Document
 from .dates import iso_date
 from .fragment import blocks_from_html, plain
@@ -22,8 +24,16 @@ def _post(document: Document, post: dict) -> Article:
         url=post.get("link") or document.url,
         published=iso_date(post.get("date_gmt") or post.get("date")),
         format="wordpress",
-        guid=f"wp:{post['id']}" if "id" in post else guid,
+        guid=_post_id(post) or guid,
     )
+
+
+def _post_id(post: dict) -> str | None:
+    """'wp:site.example:9325': a post id is unique within its site only."""
+    if "id" not in post:
+        return None
+    host = urlparse(post.get("link") or "").hostname or "?"
+    return f"wp:{host}:{post['id']}"
 
 
 def _rendered(value) -> str | None:

@@ -1,0 +1,35 @@
+"""Fetch stage: a configured source -> new documents, urlwatch-style registry by kind.
+
+Public entry point: `fetch(source, state, client) -> Batch`. A fetcher never raises for one
+bad item: item errors are kept in the batch and the rest goes on; a failing source raises
+FetchError, which the scheduler records against that source alone.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+from ..records import Document
+from .http import Client, FetchError, RetryLater
+
+# kind -> "module:function"; a new kind of source is one entry.
+FETCHERS = {"feed": "feeds:fetch", "wordpress": "wordpress:fetch", "page": "pages:fetch", "files": "files:fetch"}
+
+
+@dataclass
+class Batch:
+    """What one fetch of one source brought."""
+
+    documents: list[Document] = field(default_factory=list)
+    state: dict = field(default_factory=dict)       # validators and cursors, saved after the documents commit
+    not_modified: bool = False
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # item-level errors: the source itself was read
+
+
+def fetch(source, state: dict, client: Client) -> Batch:
+    module, function = FETCHERS[source.kind].split(":")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), function)(source, dict(state), client)
+
+
+__all__ = ["Batch", "Client", "FetchError", "RetryLater", "fetch", "FETCHERS"]

@@ -1,0 +1,215 @@
+"""HTTP done right for a monitor that runs unattended: one client for every fetcher.
+
+- a total deadline per request, on top of httpx's per-operation timeouts, so a server
+  that drips one byte a second cannot hold a source forever;
+- a size cap counted on the decompressed body, so a gzip bomb stops at the cap;
+- redirects followed by hand, at most MAX_REDIRECTS, each hop checked like the first;
+- http and https only; loopback, private, link-local, CGNAT, multicast, reserved and cloud
+  metadata addresses refused when the socket connects (after DNS resolution, so a name
+  that resolves to 127.0.0.1 is refused too), unless the config allows private addresses;
+- conditional GET with the validators the caller saved (ETag, Last-Modified);
+- 429 and 503 turned into a RetryLater carrying the server's Retry-After;
+- an honest User-Agent.
+"""
+from __future__ import annotations
+
+import ipaddress
+import socket
+import ssl
+import time
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import certifi
+import httpcore
+import httpx
+
+from .. import __version__
+
+USER_AGENT = f"monitor/{__version__} (news claim monitor; +https://example.invalid/monitor)"
+# Defaults, overridden by the [fetch] table of the config:
+TOTAL_SECONDS = 30.0          # a feed or article page that takes longer is not worth waiting for
+CONNECT_SECONDS = 10.0
+MAX_BYTES = 10 * 1024 * 1024  # the largest real feed in ../shared/external is 1.6 MB; pages rarely pass 2 MB
+MAX_REDIRECTS = 5             # browsers allow 20; feeds and articles need one or two
+# Cloud metadata endpoints, refused even when private addresses are allowed.
+METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+CGNAT = ipaddress.ip_network("100.64.0.0/10")
+
+
+class FetchError(Exception):
+    """A fetch that failed, with a reason a person can act on."""
+
+
+class RetryLater(FetchError):
+    """The server asked us to come back later (429 or 503)."""
+
+    def __init__(self, message: str, seconds: float | None):
+        super().__init__(message)
+        self.seconds = seconds
+
+
+class Refused(FetchError, httpcore.ConnectError):
+    """An address the monitor will not connect to."""
+
+
+@dataclass(frozen=True)
+class Response:
+    url: str                    # the final URL, after redirects
+    status: int
+    body: bytes
+    content_type: str
+    etag: str | None
+    last_modified: str | None
+    headers: dict = field(default_factory=dict)
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def address_refused(ip: str, allow_private: bool) -> str | None:
+    """Why `ip` is refused, or None when it may be connected to."""
+    addr = ipaddress.ip_address(ip.split("%")[0])
+    if getattr(addr, "ipv4_mapped", None):
+        addr = addr.ipv4_mapped
+    if addr in METADATA:
+        return "a cloud metadata address"
+    if allow_private:
+        return None
+    if addr.is_loopback:
+        return "a loopback address"
+    if addr.is_link_local:
+        return "a link-local address"
+    if addr.version == 4 and addr in CGNAT:
+        return "a carrier-grade NAT address"
+    if addr.is_private:
+        return "a private address"
+    if addr.is_multicast or addr.is_reserved or addr.is_unspecified:
+        return "a reserved address"
+    return None
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """Resolves the host itself and connects only to addresses the rules allow."""
+
+    def __init__(self, allow_private: bool):
+        self.allow_private = allow_private
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {exc.strerror}") from exc
+        for info in infos:
+            reason = address_refused(info[4][0], self.allow_private)
+            if reason:
+                raise Refused(f"refused to connect to {host} ({info[4][0]}): {reason}")
+        return super().connect_tcp(infos[0][4][0], port, timeout, local_address, socket_options)
+
+
+class GuardedTransport(httpx.HTTPTransport):
+    def __init__(self, allow_private: bool, max_connections: int):
+        super().__init__(trust_env=False)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=ssl.create_default_context(cafile=certifi.where()),
+            max_connections=max_connections, network_backend=GuardedBackend(allow_private))
+
+
+@dataclass
+class Client:
+    """The one HTTP client; `get` returns a Response or raises FetchError."""
+
+    allow_private: bool = False
+    total_seconds: float = TOTAL_SECONDS
+    max_bytes: int = MAX_BYTES
+    max_redirects: int = MAX_REDIRECTS
+    max_connections: int = 20
+    user_agent: str = USER_AGENT
+
+    def __post_init__(self):
+        timeout = httpx.Timeout(min(CONNECT_SECONDS, self.total_seconds), read=self.total_seconds)
+        self._http = httpx.Client(transport=GuardedTransport(self.allow_private, self.max_connections),
+                                  timeout=timeout, follow_redirects=False,
+                                  headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"})
+
+    def close(self) -> None:
+        self._http.close()
+
+    def get(self, url: str, etag: str | None = None, last_modified: str | None = None,
+            accept: str | None = None) -> Response:
+        deadline = time.monotonic() + self.total_seconds
+        headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified),
+                                     ("Accept", accept)) if v}
+        for _ in range(self.max_redirects + 1):
+            _check_scheme(url)
+            response = self._once(url, headers, deadline)
+            if response.status in (301, 302, 303, 307, 308) and response.headers.get("location"):
+                url = urljoin(url, response.headers["location"])
+                continue
+            return _checked(response)
+        raise FetchError(f"{url}: more than {self.max_redirects} redirects")
+
+    def _once(self, url: str, headers: dict, deadline: float) -> Response:
+        try:
+            with self._http.stream("GET", url, headers=headers) as raw:
+                body = self._read(raw, url, deadline)
+                return Response(url=str(raw.url), status=raw.status_code, body=body,
+                                content_type=raw.headers.get("content-type", ""), etag=raw.headers.get("etag"),
+                                last_modified=raw.headers.get("last-modified"),
+                                headers={k.lower(): v for k, v in raw.headers.items()})
+        except httpx.TimeoutException as exc:
+            raise FetchError(f"{url}: timed out ({type(exc).__name__})") from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(f"{url}: {_reason(exc)}") from exc
+
+    def _read(self, raw: httpx.Response, url: str, deadline: float) -> bytes:
+        if raw.status_code >= 300:
+            return b""                                   # redirects and errors: the body is not needed
+        chunks, size = [], 0
+        for chunk in raw.iter_bytes():                   # decoded: a gzip bomb is counted as it inflates
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise FetchError(f"{url}: body over the {self.max_bytes:,}-byte cap (after decompression)")
+            if time.monotonic() > deadline:
+                raise FetchError(f"{url}: took longer than the {self.total_seconds:g}-second deadline")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _check_scheme(url: str) -> None:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise FetchError(f"{url}: only http and https are fetched, not {scheme or 'a bare path'}")
+
+
+def _checked(response: Response) -> Response:
+    if response.status in (429, 503):
+        seconds = retry_after(response.headers.get("retry-after"))
+        raise RetryLater(f"{response.url}: HTTP {response.status}, retry after "
+                         f"{'%.0f seconds' % seconds if seconds is not None else 'a while'}", seconds)
+    if response.status >= 400:
+        raise FetchError(f"{response.url}: HTTP {response.status}")
+    return response
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _reason(exc: httpx.HTTPError) -> str:
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(cause, Refused):
+        return str(cause)
+    return str(exc) or type(exc).__name__
