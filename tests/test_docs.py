@@ -74,7 +74,9 @@ def run_example(line: str, tmp_path, db):
     argv = shlex.split(line)[1:]                 # drop "monitor"
     args = []
     for arg in argv:
-        if arg.endswith(".db"):
+        if arg.endswith(".toml"):
+            args.append(str(example_config(tmp_path, db)))
+        elif arg.endswith(".db"):
             args.append(str(db))
         elif any(c in arg for c in "*?["):
             matched = sorted(glob.glob(str(ROOT / arg)))
@@ -88,7 +90,19 @@ def run_example(line: str, tmp_path, db):
     return result, (tmp_path / redirect.strip()) if redirect.strip() else None
 
 
-@pytest.mark.parametrize("name", sorted(main.commands))
+def example_config(tmp_path, db) -> "Path":
+    """A config like the bundled one, but on the test's store and the seed folder."""
+    config = tmp_path / "example.toml"
+    config.write_text(f'[store]\npath = "{db}"\n\n[[sources]]\nname = "Example feed"\nkind = "files"\n'
+                      f'path = "{ROOT / "fixtures" / "seeds"}"\nglob = "*.txt"\n')
+    return config
+
+
+# The daemon runs until it is signalled; tests/test_schedule.py stops it with SIGTERM.
+LONG_RUNNING = {"daemon"}
+
+
+@pytest.mark.parametrize("name", sorted(set(main.commands) - LONG_RUNNING))
 def test_command_docstring_example_runs(name, tmp_path, seed_files):
     db = tmp_path / "example.db"
     if name != "ingest":
