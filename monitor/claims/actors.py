@@ -83,11 +83,16 @@ def _after_taken(text: str, start: int, end: int, taken) -> int | None:
 
 
 def _groups(units, text: str) -> list[list[tuple[int, int, str, str]]]:
-    """Runs of units that touch (only spaces or a possessive between them) form one phrase."""
+    """Runs of units that touch (only spaces or a possessive between them) form one phrase.
+    Capitalised words before a title are where the official serves, not a name:
+    "Former San Aurelio mayor Lucía Mendoza" is one phrase naming Lucía Mendoza."""
     groups: list[list] = []
     for unit in units:
         if groups and _joins(text[groups[-1][-1][1]:unit[0]], groups[-1][-1], unit):
             groups[-1].append(unit)
+        elif groups and unit[2] == "title" and all(u[2] == "name" for u in groups[-1]) \
+                and not text[groups[-1][-1][1]:unit[0]].strip():
+            groups[-1] = [(u[0], u[1], "where", u[3]) for u in groups[-1]] + [unit]
         else:
             groups.append([unit])
     return groups

@@ -97,11 +97,11 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
         return None, end
     cls, unit, noun_end, modifiers = counted
     low, high = (q.low, q.high) if not multiplied else (None, None)
-    who = _who(cls, text, q, found)
-    cls, who = _casualty(text, q, noun_end, cls, who)
-    place = _place(text, q, noun_end, modifiers, found, cls)
     quoted = _quote_at(text, q.start)
     source = (quote_speaker(text, quoted, found) if quoted else None) or source_of(text, q.start, found)
+    who = _who(cls, text, q, found, source)
+    cls, who = _casualty(text, q, noun_end, cls, who)
+    place = _place(text, q, noun_end, modifiers, found, cls)
     past = bool(PAST_BEFORE.search(text[:q.start]) or PAST_AFTER.match(text[noun_end:]))
     quote = text[q.start:noun_end].strip()
     return Figure(cls, who, place, value, low, high, q.qualifier, q.vague, unit, source,
@@ -168,7 +168,8 @@ def _percent(text: str, q: numbers.Quantity):
         return "votes", "%", q.end, ""
     if "turnout" in before[-30:] or after.lstrip().startswith("turnout"):
         return "turnout", "%", q.end, ""
-    if re.match(r"\s*for\s+[A-Z]", text[q.end:]) or re.search(r"\b(?:had|won|received|secured|garnered|at)\s*$", before):
+    if re.match(r"\s*for\s+[A-Z]", text[q.end:]) or \
+            re.search(r"\b(?:had|won|received|secured|garnered|at|to|against|versus|vs\.?)\s*$", before):
         if re.search(r"\b(vote|votes|ballots|count|election|poll|polls|runoff|candidate)\b", text, re.I):
             return "votes", "%", q.end, ""
     return None
@@ -195,18 +196,31 @@ def _background(text: str, q: numbers.Quantity, year: int | None, cls: str) -> b
     return bool(re.search(r"\b(previous|prior|earlier|last year's|former)\s+(toll|tally|count|estimate|figure)\b[^.]{0,20}$", before, re.I))
 
 
-def _who(cls: str, text: str, q: numbers.Quantity, found: list[Mention]) -> str | None:
-    """For votes and seats, whose they are: 'N% for X' after, else the person or party
-    nearest before the number in the sentence."""
+def _who(cls: str, text: str, q: numbers.Quantity, found: list[Mention], source=None) -> str | None:
+    """For votes and seats, whose they are: 'N% for X' after the number, else the candidates
+    in the order the sentence names them: its first share is the first candidate's ("Quispe
+    led Salas with 50.9% to 49.1%"), its second share the second's. The speaker is no candidate."""
     if cls not in ("votes", "seats"):
         return None
-    after = re.match(r"\s*(?:of the vote\s+)?for\s+", text[q.end:])
+    after = re.match(r"\s*(?:of the (?:valid |popular )?votes?\s+)?for\s+", text[q.end:])
     if after:
         holder = next((m for m in found if m.start == q.end + after.end() and m.kind in ("person", "body")), None)
         if holder is not None:
             return holder.actor.name
-    holders = [m for m in found if m.end <= q.start and (m.kind == "person" or HEAD.search(m.actor.name))]
-    return holders[-1].actor.name if holders else None
+    speaker = source.key if source is not None else None
+    people = _distinct(m.actor.name for m in found if m.kind == "person" and m.actor.key != speaker)
+    parties = _distinct(m.actor.name for m in found if m.kind == "body" and HEAD.search(m.actor.name))
+    holders = people or parties
+    earlier = [x for x in numbers.find(text[:q.start]) if x.percent and _percent(text, x) is not None]
+    return holders[min(len(earlier), len(holders) - 1)] if holders else None
+
+
+def _distinct(names) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        if name not in out:
+            out.append(name)
+    return out
 
 
 HEAD = re.compile(r"\b(?:Party|Front|Alliance|Movement|Coalition|Union|Bloc|Alianza|Partido|Frente)\b")
