@@ -209,19 +209,26 @@ def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id
     if p.scale == "truth" and not p.prospect and p.anaphoric:
         main = next((t for t in same if t["main"]), None)
         if main is not None:
+            _learn(store, main, p)
             return main
         return _new_topic(store, topics, story_id, article_id, p, main=True, extra=claims.terms[:10])
     best = max(same, key=lambda t: _shared(p.topic_terms, t["terms"]), default=None)
     if best is not None and _matches(p, best):
-        if best["main"] and len(best["terms"]) < MAIN_TERMS:
-            best["terms"] = sorted(set(best["terms"]) | set(p.topic_terms))
-            store.update_topic(best["id"], terms=best["terms"])
+        if best["main"]:
+            _learn(store, best, p)
         if best["main"] and best.get("vague_label"):
             best.update(label=_label(p), vague_label=0)
             store.update_topic(best["id"], label=best["label"], vague_label=0)
         return best
     is_main = p.scale == "truth" and not p.prospect and not any(t["main"] for t in same)
     return _new_topic(store, topics, story_id, article_id, p, main=is_main, extra=claims.terms[:10] if is_main else ())
+
+
+def _learn(store, main: dict, p: Position) -> None:
+    """The main claim learns the words of the statements about it, up to MAIN_TERMS."""
+    if len(main["terms"]) < MAIN_TERMS and not set(p.topic_terms) <= set(main["terms"]):
+        main["terms"] = sorted(set(main["terms"]) | set(p.topic_terms))
+        store.update_topic(main["id"], terms=main["terms"])
 
 
 def _matches(p: Position, topic: dict) -> bool:

@@ -57,9 +57,16 @@ def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
             end = start + text[start:end].rstrip().rfind(" ") if " " in text[start:end].strip() else start
         if start is not None and end > start and HEAD.search(text[start:end]):
             take(start, end, "named", text[start:end])
-    later = [(m.start(), m.end(), kind, m.group()) for kind, pattern in _unit_patterns()[4:] for m in pattern.finditer(text)]
-    for unit in sorted(later, key=lambda u: u[0] - u[1]):      # longest first: "defence officials" over "officials"
-        take(*unit)
+    later = [(m.start(), m.end(), kind, m.group(), pattern) for kind, pattern in _unit_patterns()[4:]
+             for m in pattern.finditer(text)]
+    for start, end, kind, word, pattern in sorted(later, key=lambda u: u[0] - u[1]):   # longest first
+        clash = next((b for a, b, _, _ in taken if a < end and start < b), None)
+        if clash is not None and clash < end:
+            # "Foreign Ministry spokeswoman" after the named "Foreign Ministry": keep "spokeswoman"
+            tail = pattern.search(text, clash, end)
+            if tail is not None and tail.end() == end:
+                start, word = tail.start(), tail.group()
+        take(start, end, kind, word)
     t = _tables()
     for start, end, word in tokens:
         if any(a <= start < b for a, b, _, _ in taken):
@@ -376,6 +383,12 @@ def _adopt(first: Actor, second: Actor) -> Actor:
             return first
         return Actor(first.levels[:1] + second.levels)
     return second if second.key.startswith("b:") and "?" not in second.key else first
+
+
+def has_anaphor(phrase: str) -> bool:
+    """A cue that names what it rejects: 'called the reports a fake', 'dismissed the claims as'."""
+    words = re.findall(r"[a-z]+", phrase.lower())
+    return any(w in _tables()["anaphors"] for w in words)
 
 
 def is_anaphor(phrase: str) -> bool:

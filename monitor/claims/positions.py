@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from .. import lexicon
 from ..records import Actor, Position
-from .actors import Mention, is_anaphor
+from .actors import Mention, has_anaphor, is_anaphor
 from .attribution import quote_at, quote_speaker, source_of, speakers, subject_before
 from .sentences import Sentence
 from .topics import cue_terms, terms
@@ -158,7 +158,7 @@ def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor,
         topic = tuple(sorted(set(topic) | {action}))
     if stance == "opposes" and re.search(r"\b(?:without|unless|until)\b", topic_text):
         stance = "considers"                  # "will not send soldiers without a clear mission": a condition
-    anaphoric = (bool(head.strip()) and is_anaphor(head)) or is_anaphor(match.group()) or \
+    anaphoric = (bool(head.strip()) and is_anaphor(head)) or has_anaphor(match.group()) or \
         bool(re.match(r"(?:what|this|that|it|so)\b", topic_text, re.I) and scale == "truth")
     return Position(actor=actor, scale=scale, stance=stance, cue=match.group(), topic_terms=topic,
                     topic_text=topic_text, anaphoric=anaphoric, prospect=prospect, action=action,
