@@ -145,9 +145,9 @@ def test_seed_story_kremlin_repeat_is_no_alert(seed_result):
 # ---- the dev stories of other genres (tests/stories) ------------------------------------------
 
 def story_folders() -> list[Path]:
-    if not STORIES.is_dir():
-        return []
-    return sorted(p for p in STORIES.iterdir() if (p / "expected-alerts.json").is_file())
+    """The development stories (tests/stories) and the validation stories (tests/validation)."""
+    roots = [STORIES, STORIES.parent / "validation"]
+    return sorted(p for root in roots if root.is_dir() for p in root.iterdir() if (p / "expected-alerts.json").is_file())
 
 
 @pytest.mark.parametrize("folder", story_folders(), ids=lambda p: p.name)
