@@ -34,7 +34,7 @@ BUSY_TIMEOUT_MS = 30_000
 SCHEMA = {
     "runs": {"id": int, "command": str, "started": str, "finished": str, "status": str, "inputs": int,
              "articles_added": int, "alerts_added": int, "errors": str},
-    "stories": {"id": int, "label": str, "titled": int, "terms": str, "created": str, "updated": str, "articles": int},
+    "stories": {"id": int, "label": str, "titled": int, "last_published": str, "terms": str, "created": str, "updated": str, "articles": int},
     "articles": {"id": int, "url": str, "canonical": str, "origin": str, "guid": str, "fingerprint": str, "title": str,
                  "published": str, "format": str, "text": str, "story_id": int, "run_id": int,
                  "version": int, "ingested": str},
@@ -139,17 +139,22 @@ class Store:
     def stories(self) -> list[dict]:
         return [{**r, "terms": json.loads(r["terms"] or "{}")} for r in self.db["stories"].rows]
 
-    def add_story(self, label: str, terms: dict[str, int], titled: bool) -> int:
+    def add_story(self, label: str, terms: dict[str, int], titled: bool, published: str | None = None) -> int:
         return self.db["stories"].insert({"label": label, "titled": int(titled), "terms": json.dumps(terms),
-                                          "created": now(), "updated": now(), "articles": 1}).last_pk
+                                          "last_published": published, "created": now(), "updated": now(),
+                                          "articles": 1}).last_pk
 
-    def update_story(self, story_id: int, terms: dict[str, int], label: str | None = None) -> None:
+    def update_story(self, story_id: int, terms: dict[str, int], label: str | None = None,
+                     published: str | None = None) -> None:
         """Add an article's names to a story; a story first labelled by a title-less article's
         opening words takes the first real headline that joins it."""
         self.db.execute("update stories set terms = ?, updated = ?, articles = articles + 1 where id = ?",
                         [json.dumps(terms), now(), story_id])
         if label:
             self.db.execute("update stories set label = ?, titled = 1 where id = ?", [label, story_id])
+        if published:
+            self.db.execute("update stories set last_published = max(coalesce(last_published, ''), ?) where id = ?",
+                            [published[:10], story_id])
 
     # people
     def people(self) -> dict[str, Actor]:

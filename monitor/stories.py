@@ -6,6 +6,7 @@ and topic keys start with the story's id.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
 from pathlib import Path
@@ -17,6 +18,10 @@ from .records import Article, Claims
 # Measured on the seed story and tests/stories (python -m bench.stories): articles of one
 # story share 0.3-0.8 with it; articles of other stories 0.0-0.15.
 JOIN_SHARE = 0.25
+# Two articles more than this many days apart (by their published dates) are not one story,
+# however many names they share: a war or an election runs for months, but its news comes
+# in bursts, and a story left for a month is picked up by articles that recap it.
+STORY_GAP_DAYS = 30
 # An article is judged by its most frequent names: a long report names many people and
 # places in passing, and those should not dilute the ones it is about.
 ARTICLE_TERMS = 15
@@ -31,17 +36,28 @@ def assign(claims: Claims, store) -> int:
     best, best_share = None, 0.0
     known = store.stories()
     spread = Counter(t for story in known for t in story["terms"])
+    when = _day(claims.article.published)
     for story in known:
+        if when and story.get("last_published") and abs(when - _day(story["last_published"])) > STORY_GAP_DAYS:
+            continue                              # news is local in time: an old story is not this one
         share = _share(terms, story["terms"], spread)
         if share > best_share:
             best, best_share = story, share
     if best is not None and best_share >= JOIN_SHARE:
         merged = Counter(best["terms"]) + Counter(terms)
         label = claims.article.title if claims.article.title and not best.get("titled") else None
-        store.update_story(best["id"], dict(merged.most_common(STORY_TERMS)), label)
+        store.update_story(best["id"], dict(merged.most_common(STORY_TERMS)), label, claims.article.published)
         return best["id"]
     return store.add_story(_label(claims.article), dict(Counter(terms).most_common(STORY_TERMS)),
-                           titled=bool(claims.article.title))
+                           titled=bool(claims.article.title), published=claims.article.published)
+
+
+def _day(published: str | None) -> int | None:
+    """Days since year 1 of an ISO date, or None."""
+    try:
+        return dt.date.fromisoformat((published or "")[:10]).toordinal()
+    except ValueError:
+        return None
 
 
 def _share(terms: list[str], story_terms: dict[str, int], spread: Counter) -> float:

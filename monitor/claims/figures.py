@@ -189,6 +189,8 @@ def _background(text: str, q: numbers.Quantity, year: int | None, cls: str) -> b
     if cls not in ("votes", "turnout") and pre.search(before) or post.search(text[q.end:]):
         return True
     clause = re.split(r"[;:]|,\s*(?:while|but|whereas)\b", before)[-1][-80:]
+    if re.search(r"\bcentur(?:y|ies)\b|\bin history\b|\bhistorically\b", text, re.I):
+        return True                           # "the Black Death in the fourteenth century killed ..."
     for match in YEAR.finditer(clause):
         since = re.search(r"\bsince\s+(?:\w+\s+)?$", clause[:match.start()], re.I)
         if int(match.group()) < (year or 10_000) and (not since or re.match(r"\s*,\s*when\b", clause[match.end():])):
