@@ -1,5 +1,13 @@
-"""RSS 0.9x/1.0/2.0, Atom, RDF and JSON Feed files: each item is one article."""
+"""RSS 0.9x/1.0/2.0, Atom, RDF and JSON Feed files: each item is one article.
+
+XML feeds are read by feedparser, from bytes (it resolves no external entity and fetches
+no DTD). JSON Feed (jsonfeed.org), which feedparser does not read, is mapped here onto the
+same entry fields: it is a plain JSON document with a documented item shape.
+"""
 from __future__ import annotations
+
+import json
+from dataclasses import dataclass
 
 import feedparser
 
@@ -14,13 +22,48 @@ from .text import tidy
 MAX_ITEMS = 1000
 
 
-def parse(document: Document, body: bytes) -> list[Article]:
+@dataclass
+class Feed:
+    version: str
+    entries: list
+    bozo: bool = False
+    bozo_exception: object = None
+
+
+def read_feed(body: bytes) -> Feed:
+    """The feed's entries, from XML (feedparser) or JSON Feed."""
+    if body.lstrip()[:1] == b"{":
+        return _json_feed(body)
     parsed = feedparser.parse(body, sanitize_html=True, resolve_relative_uris=False)
+    return Feed(parsed.get("version", ""), list(parsed.entries[:MAX_ITEMS]), bool(parsed.bozo),
+                parsed.get("bozo_exception"))
+
+
+def _json_feed(body: bytes) -> Feed:
+    try:
+        data = json.loads(body.decode("utf-8-sig", errors="replace"))
+    except ValueError as exc:
+        return Feed("", [], True, exc)
+    if not isinstance(data, dict) or not str(data.get("version", "")).startswith("https://jsonfeed.org"):
+        return Feed("", [], True, "JSON that is not a JSON Feed")
+    items = [i for i in data.get("items", []) if isinstance(i, dict)][:MAX_ITEMS]
+    return Feed("json", [_json_item(i) for i in items])
+
+
+def _json_item(item: dict) -> dict:
+    html = item.get("content_html") or ""
+    text = item.get("content_text") or ""
+    return {"id": str(item.get("id") or item.get("url") or ""), "link": item.get("url") or item.get("external_url"),
+            "title": item.get("title"), "summary": item.get("summary") or "",
+            "content": [{"value": html or text.replace("\n\n", "</p><p>")}] if html or text else [],
+            "published": item.get("date_published") or item.get("date_modified")}
+
+
+def parse(document: Document, body: bytes) -> list[Article]:
+    parsed = read_feed(body)
     if not parsed.entries:
-        reason = parsed.get("bozo_exception") or "no items"
+        reason = parsed.bozo_exception or "no items"
         raise InputError(document.origin, f"not a usable feed: {reason}")
-    if len(parsed.entries) > MAX_ITEMS:
-        parsed.entries = parsed.entries[:MAX_ITEMS]
     skip = set(document.hints.get("skip", ()))
     return [_entry(document, entry) for entry in parsed.entries
             if not skip & {entry.get("link"), entry.get("id")}]

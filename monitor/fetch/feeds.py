@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-import feedparser
-
+from ..clean.feed import read_feed
 from ..records import Document
 from . import Batch
 from .http import Client, FetchError
@@ -45,10 +44,9 @@ def _parse(url: str, body: bytes):
     head = body[:2048].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
         raise FetchError(f"{url}: an HTML page, not a feed")
-    parsed = feedparser.parse(body, sanitize_html=True, resolve_relative_uris=False)
-    if not parsed.entries and not parsed.get("version"):
-        reason = parsed.get("bozo_exception") or "no feed elements"
-        raise FetchError(f"{url}: not a feed ({reason})")
+    parsed = read_feed(body)
+    if not parsed.entries and not parsed.version:
+        raise FetchError(f"{url}: not a feed ({parsed.bozo_exception or 'no feed elements'})")
     return parsed
 
 
