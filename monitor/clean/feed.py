@@ -76,7 +76,7 @@ def _entry(document: Document, entry) -> Article:
         origin=document.origin,
         text=tidy(blocks_from_html(html), title),
         title=title,
-        url=entry.get("link") or document.url,
+        url=entry.get("link"),          # never the feed's own URL: items would merge
         published=iso_date(entry.get("published_parsed") or entry.get("updated_parsed")
                            or entry.get("published") or entry.get("updated")),
         format="feed",

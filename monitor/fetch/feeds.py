@@ -33,8 +33,9 @@ def fetch(source, state: dict, client: Client) -> Batch:
         batch.warnings.append(f"{source.url}: malformed feed read anyway ({parsed.bozo_exception})")
     teasers = [e for e in parsed.entries if source.fetch_article and e.get("link") and _words(e) < SUMMARY_WORDS]
     fetched = [entry.get("link") for entry in teasers[:MAX_PAGES_PER_PASS] if _page(entry, client, batch)]
-    batch.documents.insert(0, Document(origin=response.url, body=response.body, url=response.url,
-                                       media_type=response.content_type, hints={"skip": fetched}))
+    if parsed.entries:                            # an empty feed is fine: nothing to store
+        batch.documents.insert(0, Document(origin=response.url, body=response.body, url=response.url,
+                                           media_type=response.content_type, hints={"skip": fetched}))
     return batch
 
 
@@ -45,8 +46,8 @@ def _parse(url: str, body: bytes):
     if head.startswith((b"<!doctype html", b"<html")):
         raise FetchError(f"{url}: an HTML page, not a feed")
     parsed = read_feed(body)
-    if not parsed.entries and not parsed.version:
-        raise FetchError(f"{url}: not a feed ({parsed.bozo_exception or 'no feed elements'})")
+    if not parsed.entries and (parsed.bozo or not parsed.version):
+        raise FetchError(f"{url}: not a readable feed ({parsed.bozo_exception or 'no feed elements'})")
     return parsed
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -91,6 +92,42 @@ def address_refused(ip: str, allow_private: bool) -> str | None:
     return None
 
 
+# The deadline of the request this thread is making: every socket read is bounded by it,
+# so a server that drips its headers a byte at a time cannot outlast it either.
+_deadline = threading.local()
+
+
+class DeadlineStream(httpcore.NetworkStream):
+    """A socket whose every read and write stops at the request's total deadline."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def _timeout(self, timeout):
+        remaining = getattr(_deadline, "at", None)
+        if remaining is None:
+            return timeout
+        remaining -= time.monotonic()
+        if remaining <= 0:
+            raise httpcore.ReadTimeout("the request's total deadline passed")
+        return remaining if timeout is None else min(timeout, remaining)
+
+    def read(self, max_bytes, timeout=None):
+        return self._stream.read(max_bytes, self._timeout(timeout))
+
+    def write(self, buffer, timeout=None):
+        return self._stream.write(buffer, self._timeout(timeout))
+
+    def close(self):
+        return self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        return DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, self._timeout(timeout)))
+
+    def get_extra_info(self, info):
+        return self._stream.get_extra_info(info)
+
+
 class GuardedBackend(httpcore.SyncBackend):
     """Resolves the host itself and connects only to addresses the rules allow."""
 
@@ -106,7 +143,7 @@ class GuardedBackend(httpcore.SyncBackend):
             reason = address_refused(info[4][0], self.allow_private)
             if reason:
                 raise Refused(f"refused to connect to {host} ({info[4][0]}): {reason}")
-        return super().connect_tcp(infos[0][4][0], port, timeout, local_address, socket_options)
+        return DeadlineStream(super().connect_tcp(infos[0][4][0], port, timeout, local_address, socket_options))
 
 
 class GuardedTransport(httpx.HTTPTransport):
@@ -152,6 +189,7 @@ class Client:
         raise FetchError(f"{url}: more than {self.max_redirects} redirects")
 
     def _once(self, url: str, headers: dict, deadline: float) -> Response:
+        _deadline.at = deadline
         try:
             with self._http.stream("GET", url, headers=headers) as raw:
                 body = self._read(raw, url, deadline)
@@ -160,9 +198,12 @@ class Client:
                                 last_modified=raw.headers.get("last-modified"),
                                 headers={k.lower(): v for k, v in raw.headers.items()})
         except httpx.TimeoutException as exc:
-            raise FetchError(f"{url}: timed out ({type(exc).__name__})") from exc
+            raise FetchError(f"{url}: not done within the {self.total_seconds:g}-second deadline "
+                             f"({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"{url}: {_reason(exc)}") from exc
+        finally:
+            _deadline.at = None
 
     def _read(self, raw: httpx.Response, url: str, deadline: float) -> bytes:
         if raw.status_code >= 300:
