@@ -28,7 +28,7 @@ import httpx
 
 from .. import __version__
 
-USER_AGENT = f"monitor/{__version__} (news claim monitor; +https://example.invalid/monitor)"
+USER_AGENT = f"monitor/{__version__} (news claim monitor; set [fetch] user_agent to add a contact)"
 # Defaults, overridden by the [fetch] table of the config:
 TOTAL_SECONDS = 30.0          # a feed or article page that takes longer is not worth waiting for
 CONNECT_SECONDS = 10.0
