@@ -130,7 +130,8 @@ def run(config_path, names, quiet):
     try:
         with schedule.Lock(config.store):
             client = schedule.client_for(config)
-            report = schedule.run_pass(config, store, client, set(names) or None, progress=progress)
+            report = schedule.run_pass(config, store, client, set(names) or None, progress=progress,
+                                       force=bool(names))
             client.close()
     except schedule.LockHeld as exc:
         click.echo(f"error: {exc}", err=True)

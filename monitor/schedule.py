@@ -9,6 +9,7 @@ off with jitter, and after `max_failures` in a row it is disabled until re-enabl
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import random
 import signal
@@ -78,7 +79,9 @@ def client_for(config: Config) -> Client:
                   max_redirects=f.max_redirects, user_agent=f.user_agent)
 
 
-def due(config: Config, store: Store, at: float, names: set[str] | None = None) -> list[Source]:
+def due(config: Config, store: Store, at: float, names: set[str] | None = None, force: bool = False) -> list[Source]:
+    """The sources to fetch now: enabled, not disabled, due (unless forced) and whose host is
+    not asking us to wait; only the named ones when `names` is given."""
     out = []
     for source in config.sources:
         row = store.source(source.name)
@@ -86,7 +89,7 @@ def due(config: Config, store: Store, at: float, names: set[str] | None = None) 
             continue
         if not source.enabled or row["disabled"]:
             continue
-        if names is None and (row["next_due"] or 0) > at:
+        if not force and (row["next_due"] or 0) > at:
             continue
         if store.host_not_before(_host(source)) > at:
             continue
@@ -95,11 +98,11 @@ def due(config: Config, store: Store, at: float, names: set[str] | None = None) 
 
 
 def run_pass(config: Config, store: Store, client: Client, names: set[str] | None = None,
-             stop: threading.Event | None = None, progress=None) -> PassReport:
-    """One pass over the due sources (or the named ones, due or not)."""
+             stop: threading.Event | None = None, progress=None, force: bool = False) -> PassReport:
+    """One pass over the due sources (the named ones only, when given; due or not, when forced)."""
     report = PassReport()
     report.run_id = report.ingest.run_id = store.start_run("run", len(config.sources))
-    sources = due(config, store, time.time(), names)
+    sources = due(config, store, time.time(), names, force)
     limits = {h: threading.Semaphore(config.fetch.per_host) for h in {_host(s) for s in sources}}
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         futures = [(s, pool.submit(_fetch_one, s, store.source(s.name)["state"], client, limits[_host(s)], stop))
@@ -185,13 +188,21 @@ def daemon(config: Config, log=print) -> int:
                 return
             try:
                 with Lock(config.store):
-                    report = run_pass(config, store, client, names={name}, stop=stop)
+                    job_store = Store(config.store)   # a connection of this worker thread's own
+                    try:
+                        report = run_pass(config, job_store, client, names={name}, stop=stop)
+                    finally:
+                        job_store.close()
             except LockHeld as exc:
                 log(f"{name}: skipped: {exc}")
+                return
+            except MonitorError as exc:
+                log(f"{name}: error: {exc}")
                 return
             for source, error in report.failed.items():
                 log(f"{source}: error: {error}")
 
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)   # "skipped: instance running" is not news
     scheduler = BackgroundScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30})
     for source in config.sources:
         if source.enabled:
