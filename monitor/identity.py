@@ -7,8 +7,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that track a click, not name a page (Google, Facebook, Mailchimp, Adobe,
 # Microsoft, Twitter and the common CMS ones).
+# Generic names ("cid", "ref", "src", "id") are left alone: some sites name pages with them.
 TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|_hsenc|_hsmi|mkt_tok|"
-                      r"cmpid|ocid|ref|ref_src|ref_url|src|smid|smtyp|igshid|s_cid|cid|sr_share|share|amp)$", re.I)
+                      r"cmpid|ocid|ref_src|ref_url|smid|smtyp|igshid|s_cid|sr_share)$", re.I)
 
 
 def canonical_url(url: str | None) -> str | None:

@@ -155,8 +155,10 @@ def _settle(config: Config, store: Store, source: Source, future, report: PassRe
 
 def _failed(config, store, source, row, error, report, backoff=None, count=True) -> None:
     failures = (row.get("failures") or 0) + (1 if count else 0)
-    wait = backoff if backoff is not None else min(BACKOFF_BASE * 2 ** (failures - 1), BACKOFF_MAX)
-    wait *= random.uniform(1 - JITTER, 1 + JITTER)
+    if backoff is None:                       # our own backoff is jittered; a server's Retry-After is not
+        wait = min(BACKOFF_BASE * 2 ** (failures - 1), BACKOFF_MAX) * random.uniform(1 - JITTER, 1 + JITTER)
+    else:
+        wait = backoff
     disabled = int(failures >= config.fetch.max_failures)
     row.update(failures=failures, last_result="disabled" if disabled else "error", last_error=error,
                disabled=disabled, next_due=time.time() + max(wait, source.every if not count else wait))

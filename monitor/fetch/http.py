@@ -18,6 +18,7 @@ import socket
 import ssl
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
@@ -208,15 +209,48 @@ class Client:
     def _read(self, raw: httpx.Response, url: str, deadline: float) -> bytes:
         if raw.status_code >= 300:
             return b""                                   # redirects and errors: the body is not needed
+        decoder = _decoder(url, raw.headers.get("content-encoding", ""))
         chunks, size = [], 0
-        for chunk in raw.iter_bytes():                   # decoded: a gzip bomb is counted as it inflates
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise FetchError(f"{url}: body over the {self.max_bytes:,}-byte cap (after decompression)")
+        for chunk in raw.iter_raw():                     # we inflate, so the cap holds inside one chunk too
+            for piece in decoder(chunk):
+                size += len(piece)
+                if size > self.max_bytes:
+                    raise FetchError(f"{url}: body over the {self.max_bytes:,}-byte cap (after decompression)")
+                chunks.append(piece)
             if time.monotonic() > deadline:
                 raise FetchError(f"{url}: took longer than the {self.total_seconds:g}-second deadline")
-            chunks.append(chunk)
         return b"".join(chunks)
+
+
+# Inflated output is produced in slices of this size, so a gzip bomb is counted (and
+# stopped at the cap) as it inflates, never held whole in memory.
+INFLATE_SLICE = 64 * 1024
+
+
+def _decoder(url: str, encoding: str):
+    """A function from raw body bytes to decoded pieces, for identity, gzip or deflate (the
+    encodings we ask for). Stacked encodings ("gzip, gzip") are refused: nothing honest
+    needs them, and each layer multiplies a bomb."""
+    codings = [c.strip().lower() for c in encoding.split(",") if c.strip() and c.strip().lower() != "identity"]
+    if not codings:
+        return lambda chunk: [chunk] if chunk else []
+    if len(codings) > 1 or codings[0] not in ("gzip", "x-gzip", "deflate"):
+        raise FetchError(f"{url}: refused Content-Encoding {encoding!r}")
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 32 if codings[0] != "deflate" else zlib.MAX_WBITS)
+
+    def decode(chunk: bytes):
+        data = chunk
+        while data or inflater.unconsumed_tail:
+            try:
+                piece = inflater.decompress(data or inflater.unconsumed_tail, INFLATE_SLICE)
+            except zlib.error as exc:
+                raise FetchError(f"{url}: broken {codings[0]} body: {exc}") from exc
+            data = b""
+            if piece:
+                yield piece
+            if not inflater.unconsumed_tail:
+                break
+    return decode
 
 
 def _check_scheme(url: str) -> None:
