@@ -21,6 +21,9 @@ SUMMARY_WORDS = 80
 # Linked pages fetched per pass and feed: a feed of 50 teasers should not become 50
 # requests to one site every 15 minutes; the rest wait for the next pass.
 MAX_PAGES_PER_PASS = 20
+# Linked pages remembered per feed, so a teaser's page is fetched once: a feed keeps its
+# last 10-100 items, so 2,000 covers weeks of them.
+REMEMBERED_PAGES = 2000
 
 
 def fetch(source, state: dict, client: Client) -> Batch:
@@ -32,10 +35,15 @@ def fetch(source, state: dict, client: Client) -> Batch:
     if parsed.bozo:
         batch.warnings.append(f"{source.url}: malformed feed read anyway ({parsed.bozo_exception})")
     teasers = [e for e in parsed.entries if source.fetch_article and e.get("link") and _words(e) < SUMMARY_WORDS]
-    fetched = [entry.get("link") for entry in teasers[:MAX_PAGES_PER_PASS] if _page(entry, client, batch)]
+    done = set(state.get("pages", []))           # linked pages fetched on earlier passes: not again
+    fresh = [e for e in teasers if e.get("link") not in done][:MAX_PAGES_PER_PASS]
+    fetched = [entry.get("link") for entry in fresh if _page(entry, client, batch)]
+    # A teaser whose page was fetched, now or before, is not stored as an article of its own.
+    skip = fetched + [e.get("link") for e in teasers if e.get("link") in done]
+    batch.state["pages"] = (state.get("pages", []) + fetched)[-REMEMBERED_PAGES:]
     if parsed.entries:                            # an empty feed is fine: nothing to store
         batch.documents.insert(0, Document(origin=response.url, body=response.body, url=response.url,
-                                           media_type=response.content_type, hints={"skip": fetched}))
+                                           media_type=response.content_type, hints={"skip": skip}))
     return batch
 
 

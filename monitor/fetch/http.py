@@ -180,6 +180,7 @@ class Client:
         deadline = time.monotonic() + self.total_seconds
         headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified),
                                      ("Accept", accept)) if v}
+        asked = url
         for _ in range(self.max_redirects + 1):
             _check_scheme(url)
             response = self._once(url, headers, deadline)
@@ -187,7 +188,7 @@ class Client:
                 url = urljoin(url, response.headers["location"])
                 continue
             return _checked(response)
-        raise FetchError(f"{url}: more than {self.max_redirects} redirects")
+        raise FetchError(f"{asked}: more than {self.max_redirects} redirects (the last to {url})")
 
     def _once(self, url: str, headers: dict, deadline: float) -> Response:
         _deadline.at = deadline
