@@ -15,7 +15,7 @@ from tabulate import tabulate
 CONTRACT_KEYS = ["kind", "change", "subject", "actor", "value", "previous_value", "stance", "previous_stance",
                  "article", "previous_article", "evidence", "previous_evidence", "published"]
 EXTRA_KEYS = ["low", "high", "unit", "level", "previous_published", "url", "title", "story_id", "id", "run_id"]
-# Evidence longer than this is cut in the terminal table (the JSON and digest keep it whole).
+# Subjects longer than this are cut in the terminal table (the JSON and digest keep them whole).
 TABLE_SUBJECT_CHARS = 40
 
 

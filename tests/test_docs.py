@@ -90,7 +90,7 @@ def run_example(line: str, tmp_path, db):
     return result, (tmp_path / redirect.strip()) if redirect.strip() else None
 
 
-def example_config(tmp_path, db) -> "Path":
+def example_config(tmp_path, db):
     """A config like the bundled one, but on the test's store and the seed folder."""
     config = tmp_path / "example.toml"
     config.write_text(f'[store]\npath = "{db}"\n\n[[sources]]\nname = "Example feed"\nkind = "files"\n'
