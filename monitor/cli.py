@@ -69,7 +69,8 @@ def ingest(db, quiet, files):
 @click.option("--db", required=True, type=click.Path(exists=True, dir_okay=False), help="SQLite store")
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per line, as the alert contract says")
 @click.option("--run", "run", default=None, help="only alerts of this run id, or 'last'")
-def alerts(db, as_json, run):
+@click.option("--since", default=None, help="only alerts raised since: '24h', '7d' or a date '2024-10-23'")
+def alerts(db, as_json, run, since):
     """Print the alerts, oldest first.
 
     Example:
@@ -77,25 +78,49 @@ def alerts(db, as_json, run):
         monitor alerts --db monitor.db --json
     """
     store = _open(db)
-    rows = store.alerts(run_id=_run_id(store, run))
-    text = notify.render("json" if as_json else "table", rows, store.story_labels())
+    rows = store.alerts(run_id=_run_id(store, run), since=_since(since))
+    text = notify.render("json" if as_json else "table", notify.digest(store, rows, sections=False))
     if text:
         click.echo(text)
 
 
 @main.command()
 @click.option("--db", required=True, type=click.Path(exists=True, dir_okay=False), help="SQLite store")
+@click.option("--format", "fmt", type=click.Choice(notify.FORMATS), default="md", show_default=True,
+              help="Markdown, a self-contained HTML page, or plain text")
+@click.option("--since", default=None, help="only alerts raised since: '24h', '7d' or a date '2024-10-23'")
 @click.option("--run", "run", default=None, help="only alerts of this run id, or 'last'")
-def digest(db, run):
-    """Print a Markdown digest of the alerts, grouped by story and subject.
+def digest(db, fmt, since, run):
+    """Print a digest of the alerts, grouped by story and by subject or topic.
 
-    Example:
+    A figure shows its history (every source's values, the changes marked; in HTML also a
+    chart), a position its actor, before and after, both quotes and both articles. Sources
+    that failed in the window and a line of totals close it.
+
+    Examples:
 
         monitor digest --db monitor.db > digest.md
+
+        monitor digest --db monitor.db --format html --since 24h > digest.html
     """
     store = _open(db)
-    rows = store.alerts(run_id=_run_id(store, run))
-    click.echo(notify.render("markdown", rows, store.story_labels()))
+    run_id, start = _run_id(store, run), _since(since)
+    rows = store.alerts(run_id=run_id, since=start)
+    errors = store.run_errors(run_ids=[run_id]) if run_id is not None else store.run_errors(since=start)
+    window = f"run {run_id}" if run_id is not None else f"since {start[:16].replace('T', ' ')} UTC" if start \
+        else "all alerts"
+    click.echo(notify.render(fmt, notify.digest(store, rows, errors, window=window)), nl=False)
+
+
+def _since(text: str | None) -> str | None:
+    """The window's start as the store writes times (ISO 8601, UTC, seconds)."""
+    if text is None:
+        return None
+    try:
+        start = notify.since(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from exc
+    return start.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def _run_id(store: Store, run: str | None) -> int | None:

@@ -25,8 +25,9 @@ import sqlite_utils
 
 from .errors import StoreError
 from .records import Actor
+from .views import VIEWS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # A writer waits this long for another writer's lock before giving up: a cron pass and a
 # reader such as datasette never hold it longer than one article's transaction.
 BUSY_TIMEOUT_MS = 30_000
@@ -61,12 +62,20 @@ SCHEMA = {
                "previous_article": str, "evidence": str, "previous_evidence": str, "published": str,
                "previous_published": str, "story_id": int, "title": str, "url": str, "level": str,
                "previous_url": str, "created": str},
+    # One row per alert a notifier has delivered: nothing is sent twice to the same notifier.
+    "deliveries": {"notifier": str, "alert_id": int, "delivered": str},
+    "notifiers": {"name": str, "kind": str, "last_attempt": str, "last_success": str, "last_error": str,
+                  "failures": int, "delivered": int},
 }
 PKS = {"sources": "name", "hosts": "host", "people": "key", "subjects": "key", "figure_latest": ("subject_key", "source_key"),
-       "stance_latest": ("topic_id", "level_key")}
+       "stance_latest": ("topic_id", "level_key"), "deliveries": ("notifier", "alert_id"), "notifiers": "name"}
 INDEXES = [("articles", ["url"]), ("articles", ["canonical"]), ("articles", ["fingerprint"]), ("articles", ["guid"]), ("claims", ["article_id"]),
            ("claims", ["subject_key"]), ("claims", ["topic_id"]), ("topics", ["story_id"]), ("subjects", ["story_id"]),
-           ("alerts", ["run_id"]), ("alerts", ["article_id"]), ("figure_latest", ["subject_key"])]
+           ("alerts", ["run_id"]), ("alerts", ["article_id"]), ("alerts", ["created"]),
+           ("alerts", ["subject_key"]), ("figure_latest", ["subject_key"]), ("runs", ["started"])]
+# Full-text search over articles (sqlite-utils keeps it in step with triggers):
+#   sqlite-utils search monitor.db articles "death toll"
+FTS_COLUMNS = ["title", "text"]
 
 
 def now() -> str:
@@ -98,7 +107,18 @@ class Store:
                     table.add_column(column, kind)
         for table, columns in INDEXES:
             self.db[table].create_index(columns, if_not_exists=True)
-        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            self._upgrade()
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _upgrade(self) -> None:
+        """Views and full-text search, made once per schema version (views.py holds their SQL)."""
+        with self.transaction():
+            for name, sql in VIEWS.items():
+                self.db.execute(f"DROP VIEW IF EXISTS {name}")
+                self.db.execute(f"CREATE VIEW {name} AS {sql}")
+        if not self.db["articles"].detect_fts():
+            self.db["articles"].enable_fts(FTS_COLUMNS, create_triggers=True)
 
     @contextmanager
     def transaction(self):
@@ -219,11 +239,81 @@ class Store:
     def add_alert(self, row: dict) -> int:
         return self.db["alerts"].insert({**row, "created": now()}).last_pk
 
-    def alerts(self, since_id: int = 0, run_id: int | None = None) -> list[dict]:
+    def alerts(self, since_id: int = 0, run_id: int | None = None, since: str | None = None) -> list[dict]:
+        """Alerts oldest first: after an id, of one run, or raised at or after `since` (ISO 8601, UTC)."""
         sql, args = "select * from alerts where id > ?", [since_id]
         if run_id is not None:
             sql, args = sql + " and run_id = ?", args + [run_id]
+        if since is not None:
+            sql, args = sql + " and created >= ?", args + [since]
         return list(self.db.query(sql + " order by id", args))
+
+    def figure_history(self, subject_key: str) -> list[dict]:
+        """Every figure claim of a subject, in arrival order, with its article."""
+        return list(self.db.query(
+            "select c.id claim_id, c.article_id, c.actor_key, c.actor, c.value, c.low, c.high, c.vague, c.unit, "
+            "c.qualifier, c.sentence, c.past, a.published, a.url, a.origin, a.title, a.ingested "
+            "from claims c join articles a on a.id = c.article_id where c.subject_key = ? order by c.article_id, c.id",
+            [subject_key]))
+
+    def topic_history(self, topic_id: int) -> list[dict]:
+        """Every position claim on a topic, in arrival order, with its article."""
+        return list(self.db.query(
+            "select c.id claim_id, c.article_id, c.actor_key, c.actor, c.stance, c.cue, c.sentence, c.past, "
+            "a.published, a.url, a.origin, a.title, a.ingested "
+            "from claims c join articles a on a.id = c.article_id where c.topic_id = ? order by c.article_id, c.id",
+            [topic_id]))
+
+    def find_subjects(self, text: str) -> list[dict]:
+        like = f"%{text}%"
+        return list(self.db.query("select * from subjects where label like ? or key like ? order by story_id, label",
+                                  [like, like]))
+
+    def find_topics(self, text: str) -> list[dict]:
+        return list(self.db.query("select * from topics where label like ? order by story_id, id", [f"%{text}%"]))
+
+    def article(self, ref: str) -> dict | None:
+        """An article by id, URL or the path given to ingest; the latest version wins."""
+        if ref.isdigit():
+            return self._one("select * from articles where id = ?", [int(ref)])
+        return self._one("select * from articles where url = ? or canonical = ? or origin = ? "
+                         "order by id desc limit 1", [ref, ref, ref])
+
+    def claims_of(self, article_id: int) -> list[dict]:
+        return list(self.db.query(
+            "select c.*, s.label subject, t.label topic from claims c left join subjects s on s.key = c.subject_key "
+            "left join topics t on t.id = c.topic_id where c.article_id = ? order by c.id", [article_id]))
+
+    def run_errors(self, since: str | None = None, run_ids: list[int] | None = None) -> list[dict]:
+        """Errors of runs started at or after `since`, or of the given runs: one row per error."""
+        if run_ids is not None:
+            marks = ",".join("?" * len(run_ids))
+            rows = self.db.query(f"select id, started, errors from runs where id in ({marks}) order by id", run_ids)
+        else:
+            rows = self.db.query("select id, started, errors from runs where started >= ? order by id", [since or ""])
+        return [{"run_id": r["id"], "started": r["started"], "error": e}
+                for r in rows for e in json.loads(r["errors"] or "[]")]
+
+    # notifiers
+    def pending_alerts(self, notifier: str) -> list[dict]:
+        """Alerts this notifier has not delivered yet, oldest first."""
+        return list(self.db.query(
+            "select a.* from alerts a left join deliveries d on d.alert_id = a.id and d.notifier = ? "
+            "where d.alert_id is null order by a.id", [notifier]))
+
+    def mark_delivered(self, notifier: str, alert_ids: list[int]) -> None:
+        """Record a delivery; one transaction, so a crash leaves all of a message's alerts pending or none."""
+        with self.transaction():
+            self.db["deliveries"].insert_all(
+                [{"notifier": notifier, "alert_id": i, "delivered": now()} for i in alert_ids],
+                pk=("notifier", "alert_id"), ignore=True)
+
+    def notifier(self, name: str) -> dict:
+        return self._one("select * from notifiers where name = ?", [name]) or {"name": name, "failures": 0,
+                                                                                "delivered": 0}
+
+    def save_notifier(self, row: dict) -> None:
+        self.db["notifiers"].upsert(row, pk="name")
 
     # sources and hosts, for the scheduler
     def source(self, name: str) -> dict:

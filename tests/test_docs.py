@@ -25,9 +25,9 @@ def readme_commands() -> list[list[str]]:
 
 
 def examples(command) -> list[str]:
-    """The command lines under "Example:" in a click command's docstring."""
+    """The command lines under "Example:" (or "Examples:") in a click command's docstring."""
     doc = inspect.cleandoc(command.help or "")
-    _, _, after = doc.partition("Example:")
+    after = re.split(r"Examples?:", doc, maxsplit=1)[-1] if re.search(r"Examples?:", doc) else ""
     return [line.strip() for line in after.splitlines() if line.strip().startswith("monitor ")]
 
 

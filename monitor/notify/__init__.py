@@ -1,0 +1,23 @@
+"""Notify stage: alerts as people and programs read them, and delivered where they want them.
+
+Public entry points: `digest(store, alerts, ...)` gathers what a digest shows, `render(format,
+digest)` writes it as "json" (the contract's JSON lines), "table", "markdown", "text" or
+"html" (a registry keyed by format name, urlwatch-style), and `deliver(notifiers, store,
+...)` hands the alerts each notifier has not had yet to it (notifiers.py).
+"""
+from __future__ import annotations
+
+from .formats import CONTRACT_KEYS, as_json, as_markdown, as_table, as_text
+from .html import as_html
+from .model import Digest, build as digest, since
+
+RENDERERS = {"json": as_json, "table": as_table, "markdown": as_markdown, "md": as_markdown, "text": as_text,
+             "html": as_html}
+FORMATS = ("md", "html", "text")
+
+
+def render(fmt: str, digest_: Digest) -> str:
+    return RENDERERS[fmt](digest_)
+
+
+__all__ = ["CONTRACT_KEYS", "Digest", "FORMATS", "RENDERERS", "digest", "render", "since"]
