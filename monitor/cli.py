@@ -1,14 +1,18 @@
 """The `monitor` command: thin click wrappers around the pipeline, the store and the notifier."""
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 import click
 
 import datetime as dt
 
 from . import config as config_module
-from . import notify, pipeline, schedule
+from . import notify as notify_stage
+from . import pipeline, schedule, views
+from .notify import inspect
 from .errors import MonitorError
 from .store import Store
 
@@ -79,14 +83,14 @@ def alerts(db, as_json, run, since):
     """
     store = _open(db)
     rows = store.alerts(run_id=_run_id(store, run), since=_since(since))
-    text = notify.render("json" if as_json else "table", notify.digest(store, rows, sections=False))
+    text = notify_stage.render("json" if as_json else "table", notify_stage.digest(store, rows, sections=False))
     if text:
         click.echo(text)
 
 
 @main.command()
 @click.option("--db", required=True, type=click.Path(exists=True, dir_okay=False), help="SQLite store")
-@click.option("--format", "fmt", type=click.Choice(notify.FORMATS), default="md", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(notify_stage.FORMATS), default="md", show_default=True,
               help="Markdown, a self-contained HTML page, or plain text")
 @click.option("--since", default=None, help="only alerts raised since: '24h', '7d' or a date '2024-10-23'")
 @click.option("--run", "run", default=None, help="only alerts of this run id, or 'last'")
@@ -109,7 +113,7 @@ def digest(db, fmt, since, run):
     errors = store.run_errors(run_ids=[run_id]) if run_id is not None else store.run_errors(since=start)
     window = f"run {run_id}" if run_id is not None else f"since {start[:16].replace('T', ' ')} UTC" if start \
         else "all alerts"
-    click.echo(notify.render(fmt, notify.digest(store, rows, errors, window=window)), nl=False)
+    click.echo(notify_stage.render(fmt, notify_stage.digest(store, rows, errors, window=window)), nl=False)
 
 
 def _since(text: str | None) -> str | None:
@@ -117,7 +121,7 @@ def _since(text: str | None) -> str | None:
     if text is None:
         return None
     try:
-        start = notify.since(text)
+        start = notify_stage.since(text)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since") from exc
     return start.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
@@ -131,6 +135,58 @@ def _run_id(store: Store, run: str | None) -> int | None:
     if not run.isdigit():
         raise click.BadParameter(f"expected a run id or 'last', got {run!r}", param_hint="--run")
     return int(run)
+
+
+@main.command()
+@click.option("--db", required=True, type=click.Path(exists=True, dir_okay=False), help="SQLite store")
+@click.option("--evidence", is_flag=True, help="print each claim's sentence too")
+@click.argument("text")
+def history(db, evidence, text):
+    """The timeline of every subject or topic whose label contains TEXT.
+
+    A figure's subject shows each source's values in arrival order, revisions marked; a
+    topic shows each actor's stances, changes marked ("was unconfirmed").
+
+    Example:
+
+        monitor history --db monitor.db troops
+    """
+    out = inspect.history(_open(db), text, evidence)
+    if not out:
+        raise click.ClickException(f"no subject or topic matches {text!r}")
+    click.echo(out)
+
+
+@main.command()
+@click.option("--db", required=True, type=click.Path(exists=True, dir_okay=False), help="SQLite store")
+@click.argument("article")
+def claims(db, article):
+    """What was read from one ARTICLE: its id, URL or the path given to ingest.
+
+    Each figure with its subject, value, source and the words it was read from; each
+    position with its actor, stance, cue and proposition; every claim with its sentence.
+
+    Example:
+
+        monitor claims --db monitor.db fixtures/seeds/003_9bed968189c1b957.txt
+    """
+    store = _open(db)
+    row = store.article(article)
+    if row is None:
+        raise click.ClickException(f"no article with the id, URL or path {article!r}")
+    click.echo(inspect.claims(store, row))
+
+
+@main.command()
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite store")
+def metadata(db):
+    """Print datasette metadata describing the store's tables, views and columns.
+
+    Example:
+
+        monitor metadata --db monitor.db > metadata.json
+    """
+    click.echo(json.dumps(views.datasette_metadata(Path(db).stem), indent=2, ensure_ascii=False))
 
 
 @main.command()
@@ -165,10 +221,41 @@ def run(config_path, names, quiet):
         click.echo(f"error: {name}: {error}", err=True)
     for line in report.ingest.errors + ([] if quiet else report.warnings):
         click.echo(f"{'error' if line in report.ingest.errors else 'warning'}: {line}", err=True)
+    for line in report.notify_errors:
+        click.echo(f"error: {line}", err=True)
     if not quiet:
         click.echo(f"{len(report.fetched)} source(s) fetched, {len(report.failed)} failed, "
                    f"{report.ingest.added} article(s) added, {len(report.ingest.alerts)} alert(s)", err=True)
     sys.exit(0 if report.ok else EXIT_FAILED)
+
+
+@main.command("notify")
+@click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False), help="TOML config")
+@click.option("--quiet", "-q", is_flag=True, help="print errors only")
+def notify_command(config_path, quiet):
+    """Hand each notifier of the config the alerts it has not delivered yet.
+
+    `run` and the daemon do this after every pass; use it after `monitor ingest`, or to
+    retry a notifier that failed. Exit 1 when a notifier failed (its alerts stay pending).
+
+    Example:
+
+        monitor notify --config config/monitor.toml
+    """
+    config = _config(config_path)
+    store = _open(config.store)
+    try:
+        with schedule.Lock(config.store):
+            errors = pipeline.notify(store, config.notifiers, log=None if quiet else
+                                     lambda line: click.echo(line, err=True))
+    except schedule.LockHeld as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    for line in errors:
+        click.echo(f"error: {line}", err=True)
+    if not quiet and not errors:
+        click.echo(f"{len(config.notifiers)} notifier(s): up to date", err=True)
+    sys.exit(EXIT_FAILED if errors else 0)
 
 
 @main.command()

@@ -14,6 +14,15 @@ from .errors import MonitorError
 from .fetch import http
 
 KINDS = ("feed", "wordpress", "page", "files")
+NOTIFIER_KINDS = ("file", "email", "webhook", "atom", "apprise")
+DIGEST_FORMATS = ("html", "md", "text")
+TLS_MODES = ("starttls", "ssl", "none")
+# How long a notifier waits for an SMTP server or a webhook receiver before it fails (and
+# retries on the next pass): a stalled receiver must not hold up the next fetch pass.
+NOTIFY_TIMEOUT = 30.0
+# Entries an Atom feed of alerts keeps: feed readers poll often, and a longer feed only
+# makes every poll heavier (urlwatch and most blogs keep 10–100).
+ATOM_ENTRIES = 100
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # A source failing this many times in a row is disabled until `monitor enable` (or a config
@@ -58,11 +67,36 @@ class Fetch:
 
 
 @dataclass(frozen=True)
+class Notifier:
+    """Where alerts go after each pass: one of NOTIFIER_KINDS, with that kind's keys."""
+
+    name: str
+    kind: str
+    path: str | None = None             # file: the output folder; atom: the feed file
+    format: str = "html"                # file and email: the digest's format
+    url: str | None = None              # webhook
+    urls: tuple[str, ...] = ()          # apprise
+    host: str | None = None             # email
+    port: int = 587
+    tls: str = "starttls"
+    username: str | None = None
+    password: str | None = None         # prefer password_env: the config may be readable by others
+    password_env: str | None = None
+    sender: str | None = None           # the From address ("from" in the config)
+    to: tuple[str, ...] = ()
+    ca_file: str | None = None          # a private CA to trust (an internal mail relay)
+    title: str = "monitor alerts"       # atom: the feed's title
+    max_entries: int = ATOM_ENTRIES
+    timeout: float = NOTIFY_TIMEOUT
+
+
+@dataclass(frozen=True)
 class Config:
     path: str
     store: str
     fetch: Fetch = Fetch()
     sources: tuple[Source, ...] = field(default_factory=tuple)
+    notifiers: tuple[Notifier, ...] = field(default_factory=tuple)
 
 
 def load(path: str | Path) -> Config:
@@ -79,7 +113,7 @@ def load(path: str | Path) -> Config:
 
 
 def _config(file: Path, data: dict) -> Config:
-    _only(file, "", data, {"store", "fetch", "sources"})
+    _only(file, "", data, {"store", "fetch", "sources", "notifiers"})
     store = data.get("store", {})
     _only(file, "store", store, {"path"})
     store_path = _string(file, "store.path", store.get("path", "monitor.db"))
@@ -92,7 +126,92 @@ def _config(file: Path, data: dict) -> Config:
     if duplicate:
         raise ConfigError(f"{file}: sources: the name {duplicate!r} is used twice; names must be unique")
     return Config(path=str(file), store=str(_relative(file, store_path)),
-                  fetch=_fetch(file, data.get("fetch", {})), sources=parsed)
+                  fetch=_fetch(file, data.get("fetch", {})), sources=parsed,
+                  notifiers=_notifiers(file, data.get("notifiers", [])))
+
+
+def _notifiers(file: Path, tables) -> tuple[Notifier, ...]:
+    if not isinstance(tables, list):
+        raise ConfigError(f"{file}: notifiers must be an array of tables ([[notifiers]])")
+    parsed = tuple(_notifier(file, f"notifiers[{i}]", t) for i, t in enumerate(tables))
+    names = [n.name for n in parsed]
+    duplicate = next((n for n in names if names.count(n) > 1), None)
+    if duplicate:
+        raise ConfigError(f"{file}: notifiers: the name {duplicate!r} is used twice; names must be unique")
+    return parsed
+
+
+# The keys each notifier kind takes beyond name, kind and timeout; the first ones are required.
+NOTIFIER_KEYS = {
+    "file": (("path",), ("format",)),
+    "atom": (("path",), ("title", "max_entries")),
+    "webhook": (("url",), ()),
+    "email": (("host", "from", "to"), ("port", "tls", "username", "password", "password_env", "format",
+                                        "ca_file")),
+    "apprise": (("urls",), ()),
+}
+
+
+def _notifier(file: Path, key: str, table) -> Notifier:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{file}: {key} must be a table")
+    kind = table.get("kind")
+    if kind not in NOTIFIER_KINDS:
+        raise ConfigError(f"{file}: {key}.kind = {kind!r}: use one of {', '.join(NOTIFIER_KINDS)}")
+    required, optional = NOTIFIER_KEYS[kind]
+    _only(file, key, table, {"name", "kind", "timeout", *required, *optional})
+    for name in required:
+        if name not in table:
+            raise ConfigError(f"{file}: {key}.{name} is required for a {kind} notifier")
+    get = lambda name, default=None: table.get(name, default)
+    fmt = get("format", "html")
+    if fmt not in DIGEST_FORMATS:
+        raise ConfigError(f"{file}: {key}.format = {fmt!r}: use one of {', '.join(DIGEST_FORMATS)}")
+    tls = get("tls", "starttls")
+    if tls not in TLS_MODES:
+        raise ConfigError(f"{file}: {key}.tls = {tls!r}: use one of {', '.join(TLS_MODES)}")
+    url = get("url")
+    if url is not None and (not isinstance(url, str) or not re.match(r"^https?://[^\s/]+", url)):
+        raise ConfigError(f"{file}: {key}.url = {url!r}: a webhook needs an http:// or https:// URL")
+    path = get("path")
+    for name in ("to", "urls"):
+        if name in required and get(name) in ([], ""):
+            raise ConfigError(f"{file}: {key}.{name} is empty: a {kind} notifier needs at least one")
+    return Notifier(
+        name=_string(file, f"{key}.name", get("name", kind)), kind=kind, format=fmt, url=url,
+        path=str(_relative(file, _string(file, f"{key}.path", path))) if path is not None else None,
+        urls=_strings(file, f"{key}.urls", get("urls", [])), host=_optional(file, f"{key}.host", get("host")),
+        port=_int(file, f"{key}.port", get("port", 465 if tls == "ssl" else 587), 1, 65535), tls=tls,
+        username=_optional(file, f"{key}.username", get("username")),
+        password=_optional(file, f"{key}.password", get("password")),
+        password_env=_optional(file, f"{key}.password_env", get("password_env")),
+        sender=_address(file, f"{key}.from", get("from")) if kind == "email" else None,
+        to=tuple(_address(file, f"{key}.to", a) for a in _strings(file, f"{key}.to", get("to", []))),
+        ca_file=str(_relative(file, get("ca_file"))) if isinstance(get("ca_file"), str) else None,
+        title=_string(file, f"{key}.title", get("title", "monitor alerts")),
+        max_entries=_int(file, f"{key}.max_entries", get("max_entries", ATOM_ENTRIES), 1, 10_000),
+        timeout=duration(file, f"{key}.timeout", get("timeout", NOTIFY_TIMEOUT)))
+
+
+def _optional(file: Path, key: str, value) -> str | None:
+    return None if value is None else _string(file, key, value)
+
+
+def _strings(file: Path, key: str, value) -> tuple[str, ...]:
+    """A string or a non-empty list of strings."""
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not values or not all(isinstance(v, str) and v.strip() for v in values):
+        if value == []:
+            return ()
+        raise ConfigError(f"{file}: {key} = {value!r}: a string or a list of strings is required")
+    return tuple(values)
+
+
+def _address(file: Path, key: str, value) -> str:
+    """A mail address: one line, an @, nothing a header could be split on."""
+    if not isinstance(value, str) or not re.fullmatch(r"[^\s@<>,;]+@[^\s@<>,;]+", value):
+        raise ConfigError(f"{file}: {key} = {value!r}: a mail address such as alerts@example.org is required")
+    return value
 
 
 def _fetch(file: Path, table: dict) -> Fetch:

@@ -2,7 +2,8 @@
 
 read -> clean -> claims -> (story) -> diff -> store -> notify. `ingest_paths` is what
 `monitor ingest` runs; the scheduled `run` and the daemon hand fetched documents to
-`ingest_documents`, so every arrival takes the same path.
+`ingest_documents`, so every arrival takes the same path, and then call `notify`, which
+hands the notifiers of the config what they have not delivered yet.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from . import claims as claim_stage
 from . import clean as clean_stage
 from . import diff as diff_stage
+from . import notify as notify_stage
 from . import stories
 from .errors import InputError
 from .identity import canonical_url
@@ -122,3 +124,8 @@ def _alert_row(alert: Alert, article_id: int, run_id: int) -> dict:
     row = {k: v for k, v in alert.__dict__.items() if k not in ("story",)}
     row.update({"article_id": article_id, "run_id": run_id, "story_id": alert.story})
     return row
+
+
+def notify(store: Store, notifiers, run_ids: list[int] | None = None, log=None) -> list[str]:
+    """After a pass: each notifier gets the alerts it has not delivered; errors, one line each."""
+    return notify_stage.deliver(notifiers, store, run_ids, log)

@@ -43,10 +43,11 @@ class PassReport:
     failed: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     ingest: pipeline.Report = field(default_factory=pipeline.Report)
+    notify_errors: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.notify_errors
 
 
 class Lock:
@@ -114,9 +115,11 @@ def run_pass(config: Config, store: Store, client: Client, names: set[str] | Non
             _settle(config, store, source, future, report)
             if progress:
                 progress(source, report)
-    status = "ok" if report.ok else "errors"
-    store.finish_run(report.run_id, status, report.ingest.added, len(report.ingest.alerts),
-                     [f"{n}: {e}" for n, e in report.failed.items()] + report.ingest.errors)
+    errors = [f"{n}: {e}" for n, e in report.failed.items()] + report.ingest.errors
+    store.finish_run(report.run_id, "ok" if not errors else "errors", report.ingest.added,
+                     len(report.ingest.alerts), errors)
+    # Notified after the run is recorded, so the digest's failed-sources section has this pass.
+    report.notify_errors = pipeline.notify(store, config.notifiers, [report.run_id])
     return report
 
 
@@ -203,6 +206,8 @@ def daemon(config: Config, log=print) -> int:
                 return
             for source, error in report.failed.items():
                 log(f"{source}: error: {error}")
+            for error in report.notify_errors:
+                log(f"error: {error}")
 
     logging.getLogger("apscheduler").setLevel(logging.ERROR)   # "skipped: instance running" is not news
     scheduler = BackgroundScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30})

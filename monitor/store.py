@@ -248,6 +248,16 @@ class Store:
             sql, args = sql + " and created >= ?", args + [since]
         return list(self.db.query(sql + " order by id", args))
 
+    def recent_alerts(self, limit: int) -> list[dict]:
+        """The latest `limit` alerts, oldest first."""
+        return list(self.db.query("select * from (select * from alerts order by id desc limit ?) order by id",
+                                  [limit]))
+
+    def alerts_about(self, subject_key: str) -> list[dict]:
+        """Alerts on a figure subject (its key) or a topic (its "topic:ID" key, every actor level)."""
+        return list(self.db.query("select * from alerts where subject_key = ? or subject_key like ? order by id",
+                                  [subject_key, subject_key.replace("%", "") + ":%"]))
+
     def figure_history(self, subject_key: str) -> list[dict]:
         """Every figure claim of a subject, in arrival order, with its article."""
         return list(self.db.query(

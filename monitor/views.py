@@ -39,3 +39,14 @@ VIEWS = {
         where c.kind = 'position'
         order by c.id""",
 }
+
+
+def datasette_metadata(database: str) -> dict:
+    """The described tables, views and columns (monitor/datasette.json) for a store named
+    `database` (datasette names a database after its file: demo.db -> "demo")."""
+    from importlib.resources import files
+    import json
+
+    meta = json.loads(files("monitor").joinpath("datasette.json").read_text(encoding="utf-8"))
+    meta["databases"] = {database: meta["databases"]["monitor"]}
+    return meta

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .formats import CONTRACT_KEYS, as_json, as_markdown, as_table, as_text
 from .html import as_html
 from .model import Digest, build as digest, since
+from .notifiers import NotifyError, deliver
 
 RENDERERS = {"json": as_json, "table": as_table, "markdown": as_markdown, "md": as_markdown, "text": as_text,
              "html": as_html}
@@ -20,4 +21,4 @@ def render(fmt: str, digest_: Digest) -> str:
     return RENDERERS[fmt](digest_)
 
 
-__all__ = ["CONTRACT_KEYS", "Digest", "FORMATS", "RENDERERS", "digest", "render", "since"]
+__all__ = ["CONTRACT_KEYS", "Digest", "FORMATS", "NotifyError", "RENDERERS", "deliver", "digest", "render", "since"]

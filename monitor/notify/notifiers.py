@@ -1,0 +1,184 @@
+"""Notifiers: where the alerts of each pass go (a registry keyed by kind, urlwatch-style).
+
+`deliver` hands each configured notifier the alerts it has not delivered yet, as one
+message, and records the delivery per alert and notifier only after the send succeeded: a
+notifier that fails keeps its alerts pending and tries again on the next pass, and no
+alert is sent twice to the same notifier (a crash between the send and the record can
+repeat that one message, never more).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+import httpx
+
+from .. import __version__
+from ..errors import MonitorError
+from . import atom
+from .files import write_atomically
+from .formats import as_markdown, as_text, contract_record
+from .html import as_html
+from .model import Digest, build
+
+RENDER = {"html": as_html, "md": as_markdown, "text": as_text}
+SUFFIX = {"html": ".html", "md": ".md", "text": ".txt"}
+# Longest mail subject we write: RFC 5322 advises lines under 78 characters, and clients cut
+# subjects near there anyway.
+SUBJECT_CHARS = 120
+
+
+class NotifyError(MonitorError):
+    """A notifier that could not deliver: names it and the reason."""
+
+
+def deliver(notifiers, store, run_ids: list[int] | None = None, log=None) -> list[str]:
+    """Each notifier's pending alerts, as one message; the errors, one line per failed notifier."""
+    errors = []
+    for notifier in notifiers:
+        pending = store.pending_alerts(notifier.name)
+        if not pending:
+            continue
+        state = {**store.notifier(notifier.name), "kind": notifier.kind, "last_attempt": _now()}
+        digest = build(store, pending, store.run_errors(run_ids=run_ids) if run_ids else [],
+                       window="new since the last delivery", title=f"monitor: {_count(pending)}")
+        try:
+            SENDERS[notifier.kind](notifier, digest, store)
+        except NotifyError as exc:
+            errors.append(f"notifier {notifier.name}: {exc}")
+            store.save_notifier({**state, "failures": (state.get("failures") or 0) + 1, "last_error": str(exc)})
+            continue
+        store.mark_delivered(notifier.name, [row["id"] for row in pending])
+        store.save_notifier({**state, "failures": 0, "last_error": None, "last_success": state["last_attempt"],
+                             "delivered": (state.get("delivered") or 0) + len(pending)})
+        if log:
+            log(f"notifier {notifier.name}: {len(pending)} alert(s) delivered")
+    return errors
+
+
+def _count(alerts) -> str:
+    return f"{len(alerts)} new alert{'s' * (len(alerts) != 1)}"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+# ---- file: a digest per pass in an output folder ------------------------------------------------
+
+def to_file(notifier, digest: Digest, store) -> None:
+    """digest-<UTC time>-<first>-<last alert id>.<ext>, and latest.<ext>: names no input can steer."""
+    folder = Path(notifier.path)
+    ids = [row["id"] for row in digest.alerts]
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    text = RENDER[notifier.format](digest)
+    for name in (f"digest-{stamp}-{min(ids)}-{max(ids)}{SUFFIX[notifier.format]}", f"latest{SUFFIX[notifier.format]}"):
+        write_atomically(folder, name, text.encode("utf-8"))
+
+
+# ---- atom: a feed of alerts for feed readers ------------------------------------------------------
+
+def to_atom(notifier, digest: Digest, store) -> None:
+    """The feed is rewritten whole from the store's latest alerts, so it is the same whoever reads it."""
+    latest = build(store, store.recent_alerts(notifier.max_entries), sections=False)
+    path = Path(notifier.path)
+    write_atomically(path.parent, path.name, atom.feed(latest.alerts, notifier.title, feed_id=notifier.name))
+
+
+# ---- webhook: the alerts as JSON ------------------------------------------------------------------
+
+def to_webhook(notifier, digest: Digest, store) -> None:
+    """POST {"text": totals, "alerts": [contract records]}: "text" shows in Slack-style receivers."""
+    payload = {"text": digest.totals, "alerts": [contract_record(a) for a in digest.alerts],
+               "monitor": __version__}
+    try:
+        response = httpx.post(notifier.url, json=payload, timeout=notifier.timeout, follow_redirects=False,
+                              headers={"User-Agent": f"monitor/{__version__}"})
+    except httpx.HTTPError as exc:
+        raise NotifyError(f"{notifier.url}: {type(exc).__name__}: {exc}") from exc
+    if not 200 <= response.status_code < 300:
+        raise NotifyError(f"{notifier.url}: HTTP {response.status_code}")
+
+
+# ---- email: one message per pass, text and HTML --------------------------------------------------
+
+def to_email(notifier, digest: Digest, store) -> None:
+    message = mail_message(notifier, digest)
+    try:
+        with _smtp(notifier) as smtp:
+            if notifier.username:
+                smtp.login(notifier.username, _password(notifier))
+            smtp.send_message(message)
+    except (smtplib.SMTPException, OSError) as exc:
+        raise NotifyError(f"{notifier.host}:{notifier.port}: {type(exc).__name__}: {exc}") from exc
+
+
+def mail_message(notifier, digest: Digest) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = subject_line(digest)
+    message["From"] = notifier.sender
+    message["To"] = ", ".join(notifier.to)
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(domain=notifier.sender.rsplit("@", 1)[-1])
+    message.set_content(as_text(digest) if notifier.format != "md" else as_markdown(digest))
+    if notifier.format == "html":
+        message.add_alternative(as_html(digest), subtype="html")
+    return message
+
+
+def subject_line(digest: Digest) -> str:
+    """"monitor: 3 new alerts: <first story>", one line whatever a story's label holds."""
+    stories = [s.label for s in digest.stories]
+    text = digest.title + (f": {stories[0]}" if stories else "") + (f" and {len(stories) - 1} more"
+                                                                    if len(stories) > 1 else "")
+    flat = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    return flat if len(flat) <= SUBJECT_CHARS else flat[:SUBJECT_CHARS - 1] + "…"
+
+
+def _smtp(notifier):
+    context = ssl.create_default_context(cafile=notifier.ca_file)
+    if notifier.tls == "ssl":
+        return smtplib.SMTP_SSL(notifier.host, notifier.port, timeout=notifier.timeout, context=context)
+    smtp = smtplib.SMTP(notifier.host, notifier.port, timeout=notifier.timeout)
+    if notifier.tls == "starttls":
+        try:
+            smtp.starttls(context=context)      # raises if the server does not offer it: never fall back
+        except BaseException:
+            smtp.close()
+            raise
+    return smtp
+
+
+def _password(notifier) -> str:
+    if notifier.password_env:
+        value = os.environ.get(notifier.password_env)
+        if value is None:
+            raise NotifyError(f"the environment variable {notifier.password_env} (password_env) is not set")
+        return value
+    if notifier.password is None:
+        raise NotifyError("username is set but neither password_env nor password is")
+    return notifier.password
+
+
+# ---- apprise: the many other services --------------------------------------------------------------
+
+def to_apprise(notifier, digest: Digest, store) -> None:
+    try:
+        import apprise
+    except ImportError as exc:
+        raise NotifyError("apprise is not installed: pip install 'monitor[apprise]'") from exc
+    sender = apprise.Apprise()
+    for url in notifier.urls:
+        if not sender.add(url):
+            raise NotifyError(f"apprise does not understand the URL {url.split(':', 1)[0]}://…")
+    if not sender.notify(title=subject_line(digest), body=as_markdown(digest),
+                         body_format=apprise.NotifyFormat.MARKDOWN):
+        raise NotifyError("apprise could not deliver to every URL (see its log)")
+
+
+SENDERS = {"file": to_file, "atom": to_atom, "webhook": to_webhook, "email": to_email, "apprise": to_apprise}
