@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -171,7 +172,9 @@ def claims(db, article):
         monitor claims --db monitor.db fixtures/seeds/003_9bed968189c1b957.txt
     """
     store = _open(db)
-    row = store.article(article)
+    # A path may have been given to ingest relative or absolute: try the forms it can take.
+    forms = [article, str(Path(article).resolve()), os.path.relpath(Path(article).resolve())]
+    row = next((r for r in map(store.article, forms) if r is not None), None)
     if row is None:
         raise click.ClickException(f"no article with the id, URL or path {article!r}")
     click.echo(inspect.claims(store, row))
@@ -294,6 +297,12 @@ def status(config_path):
     from tabulate import tabulate
     click.echo(tabulate(rows, headers=["source", "kind", "state", "last fetch", "result", "next due", "failures",
                                        "last error"]))
+    if config.notifiers:
+        rows = [[n.name, n.kind, row.get("last_success") or "never", row.get("delivered") or 0,
+                 len(store.pending_alerts(n.name)), row.get("failures") or 0, (row.get("last_error") or "")[:60]]
+                for n in config.notifiers for row in [store.notifier(n.name)]]
+        click.echo("\n" + tabulate(rows, headers=["notifier", "kind", "last delivery", "delivered", "pending",
+                                                    "failures", "last error"]))
 
 
 @main.command()

@@ -94,3 +94,10 @@ def seeded_db(tmp_path_factory, seed_files) -> Path:
     db = tmp_path_factory.mktemp("seeded") / "seeds.db"
     ingest_one_by_one(db, seed_files)
     return db
+
+
+@pytest.fixture(scope="session")
+def seed_alerts(seeded_db) -> list[dict]:
+    alerts = alerts_json(seeded_db)
+    assert alerts, "the seed story raises alerts; none came out"
+    return alerts

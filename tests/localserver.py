@@ -44,6 +44,7 @@ class Request:
     query: dict
     headers: dict          # lower-case names
     status: int | None = None   # what the server answered
+    body: bytes = b""      # POST bodies
 
 
 @dataclass
@@ -94,6 +95,20 @@ class Handler(BaseHTTPRequestHandler):
                 self.send(404, b"not found", "text/plain")
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+    def do_POST(self):
+        """A receiver for webhooks: the body is recorded with the request; routes answer."""
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        owner: Server = self.server.owner
+        self._request = Request("POST", parts.path, {}, {k.lower(): v for k, v in self.headers.items()},
+                                body=self.rfile.read(length))
+        owner._record(self._request)
+        route = owner.routes.get(parts.path)
+        if route is None:
+            self.send(404, b"not found", "text/plain")
+        else:
+            route(self, {})
 
     def send_response(self, code, message=None):
         if getattr(self, "_request", None) is not None:
@@ -296,7 +311,7 @@ def rss(items: list[dict], title: str = "Test feed", link: str = "http://127.0.0
     return "\n".join(out).encode()
 
 
-def toml_config(store: Path, sources: list[dict], fetch: dict | None = None) -> str:
+def toml_config(store: Path, sources: list[dict], fetch: dict | None = None, notifiers: list[dict] = ()) -> str:
     """A monitor config; strings are written as JSON strings, which TOML reads the same."""
     def value(v):
         if isinstance(v, bool):
@@ -309,10 +324,13 @@ def toml_config(store: Path, sources: list[dict], fetch: dict | None = None) -> 
         lines.append(f"{k} = {value(v)}")
     for source in sources:
         lines += ["", "[[sources]]"] + [f"{k} = {value(v)}" for k, v in source.items()]
+    for notifier in notifiers:
+        lines += ["", "[[notifiers]]"] + [f"{k} = {value(v)}" for k, v in notifier.items()]
     return "\n".join(lines) + "\n"
 
 
-def write_config(tmp_path: Path, sources: list[dict], fetch: dict | None = None, name: str = "monitor.toml") -> Path:
+def write_config(tmp_path: Path, sources: list[dict], fetch: dict | None = None, name: str = "monitor.toml",
+                 notifiers: list[dict] = ()) -> Path:
     path = tmp_path / name
-    path.write_text(toml_config(tmp_path / "monitor.db", sources, fetch), encoding="utf-8")
+    path.write_text(toml_config(tmp_path / "monitor.db", sources, fetch, notifiers), encoding="utf-8")
     return path

@@ -18,13 +18,6 @@ TRUTH = ["denies", "unconfirmed", "likely", "confirms"]
 ACTION = ["opposes", "considers", "supports"]
 
 
-@pytest.fixture(scope="module")
-def seed_alerts(seeded_db) -> list[dict]:
-    alerts = alerts_json(seeded_db)
-    assert alerts, "the seed story raises alerts; none came out"
-    return alerts
-
-
 def bad_file(tmp_path, kind: str):
     """A bad input file of `kind`, and a word its error line must carry."""
     path = tmp_path / {"missing": "not-there.txt", "empty": "empty.txt", "binary": "photo.jpg",

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 
 from markupsafe import Markup
 
-from .model import change_text, is_web, link_of
+from .model import change_text, is_web, link_of, web_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 # The namespace of the entries' UUIDs: fixed, so that the same alert always has the same id.
@@ -51,7 +51,7 @@ def _entry(alert: dict) -> ET.Element:
     author = ET.SubElement(entry, _q("author"))
     _text(author, "name", alert.get("actor") or "unattributed")
     if is_web(link_of(alert)):
-        ET.SubElement(entry, _q("link"), rel="alternate", href=_clean(link_of(alert)))
+        ET.SubElement(entry, _q("link"), rel="alternate", href=web_url(link_of(alert)))
     _text(entry, "summary", f"{change_text(alert)} ({alert['change'].replace('_', ' ')}): “{alert['evidence']}”")
     content = ET.SubElement(entry, _q("content"), type="html")
     content.text = _clean(_content(alert))

@@ -10,7 +10,7 @@ import textwrap
 
 from tabulate import tabulate
 
-from .model import Digest, Section, change_text, is_web, link_of
+from .model import Digest, Section, change_text, flat as _flat, is_web, link_of, web_url
 
 # The contract's keys, in its order; the rest of an alert row follows as extras.
 CONTRACT_KEYS = ["kind", "change", "subject", "actor", "value", "previous_value", "stance", "previous_stance",
@@ -108,7 +108,7 @@ def _md_link(target: str | None, title: str | None) -> str:
         return "unknown article"
     text = _md(title or target).replace("[", "(").replace("]", ")")
     if is_web(target):
-        return f"[{text}](<{target.replace('>', '%3E').replace(' ', '%20')}>)"
+        return f"[{text}](<{web_url(target)}>)"
     return f"{text} (`{_md(target).replace('`', '')}`)" if title else f"`{_md(target).replace('`', '')}`"
 
 
@@ -151,11 +151,6 @@ def _text_alert(row: dict) -> list[str]:
         lines += _wrap(f"{_flat(link_of(row, True) or 'unknown article')}"
                        f"{', ' + row['previous_published'] if row.get('previous_published') else ''}", "    ", "    ")
     return lines + [""]
-
-
-def _flat(text: str) -> str:
-    """One line, no control characters: a title cannot forge lines of the digest."""
-    return " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
 
 
 def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:

@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .chart import chart
-from .model import Digest, change_text, is_web, link_of
+from .model import Digest, change_text, is_web, link_of, web_url
 
 # What the body template writes, and nothing else: article text can add no tag or attribute.
 TAGS = {"header", "section", "h1", "h2", "h3", "p", "span", "strong", "br", "div", "blockquote", "cite", "code",
@@ -59,6 +59,6 @@ def _link(target: str | None, title: str | None, short: bool = False) -> Markup:
     if short:
         title = title if not title or len(title) <= SHORT_TITLE else title[:SHORT_TITLE - 1] + "…"
     if is_web(target):
-        return Markup('<a href="{}">{}</a>').format(target, title or target)
+        return Markup('<a href="{}">{}</a>').format(web_url(target), title or target)
     path = target.rsplit("/", 1)[-1] if short else target
     return Markup("{} <code>{}</code>").format(title, path) if title else Markup("<code>{}</code>").format(path)

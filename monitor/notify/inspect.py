@@ -10,8 +10,8 @@ import textwrap
 
 from tabulate import tabulate
 
-from .formats import TEXT_WIDTH, _flat
-from .model import UNDATED, show_value
+from .formats import TEXT_WIDTH
+from .model import UNDATED, flat as _flat, show_value
 
 
 def history(store, text: str, evidence: bool = False) -> str:

@@ -13,11 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import dateutil.parser
+from urllib.parse import quote
 
 # A figure's table shows its latest rows; a subject followed for months would otherwise fill
 # a phone screen with corroborations. The chart still draws every point up to CHART_POINTS.
 TABLE_ROWS = 20
 CHART_POINTS = 60
+# Alert fields a digest shows as text: made one printable line each, whatever the article held.
+DISPLAYED = ("subject", "actor", "evidence", "previous_evidence", "title", "story", "article", "previous_article")
 # What a history row shows for an article that gives no date (its place is its arrival order).
 UNDATED = "undated"
 
@@ -94,6 +97,8 @@ def build(store, alerts: list[dict], errors: list[dict] = (), window: str = "all
     alerts = [{**row, "story": labels.get(row.get("story_id"))} for row in alerts]
     if not sections:
         return Digest(title=title, window=window, generated=_now(), alerts=tuple(alerts))
+    alerts = [{k: flat(v) if k in DISPLAYED and v is not None else v for k, v in row.items()} for row in alerts]
+    labels = {k: flat(v) for k, v in labels.items() if v is not None}
     by_story: dict = defaultdict(lambda: defaultdict(list))
     for row in alerts:
         by_story[row.get("story_id")][(row["kind"], _group(row))].append(row)
@@ -148,7 +153,7 @@ def _subject(rows: list[dict]) -> str:
 
 def _history(claims: list[dict], alerts: list[dict]) -> list[Point]:
     """The subject's figure claims, one per (article, source, value), with alerts marked."""
-    changed = {(a["article_id"], a.get("actor"), a.get("value")): a["change"] for a in alerts}
+    changed = {(a["article_id"], flat(a.get("actor") or ""), a.get("value")): a["change"] for a in alerts}
     points, seen = [], set()
     for c in claims:
         key = (c["article_id"], c["actor_key"], c["value"])
@@ -156,10 +161,11 @@ def _history(claims: list[dict], alerts: list[dict]) -> list[Point]:
             continue
         seen.add(key)
         points.append(Point(article_id=c["article_id"], date=(c["published"] or "")[:10] or UNDATED,
-                            source=c["actor"] or "the outlet", source_key=c["actor_key"] or "",
+                            source=flat(c["actor"] or "the outlet"), source_key=c["actor_key"] or "",
                             value=c["value"], shown=show_value(c["value"], c.get("unit"), c),
-                            sentence=c["sentence"], link=c["url"] or c["origin"], title=c["title"],
-                            change=changed.get((c["article_id"], c["actor"], c["value"]))))
+                            sentence=flat(c["sentence"]), link=c["url"] or c["origin"],
+                            title=flat(c["title"]) if c["title"] else None,
+                            change=changed.get((c["article_id"], flat(c["actor"] or ""), c["value"]))))
     return points
 
 
@@ -210,3 +216,18 @@ def link_of(row: dict, previous: bool = False) -> str | None:
 def is_web(target: str | None) -> bool:
     """Only http(s) targets become links; a path or any other scheme stays text."""
     return bool(target) and target.lower().startswith(("http://", "https://"))
+
+
+def web_url(target: str) -> str:
+    """An http(s) URL with every character that could end an attribute, a Markdown link or an
+    XML value percent-encoded (quotes, angle brackets, spaces, controls); the rest kept."""
+    return quote(flat(target), safe=URL_SAFE)
+
+
+# RFC 3986 reserved and unreserved characters, and % so that existing escapes stay as they are.
+URL_SAFE = ":/?#[]@!$&'()*+,;=%-._~"
+
+
+def flat(text) -> str:
+    """One line of printable text: a title or a sentence cannot add lines to a digest or a header."""
+    return " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())

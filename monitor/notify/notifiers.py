@@ -24,7 +24,7 @@ from . import atom
 from .files import write_atomically
 from .formats import as_markdown, as_text, contract_record
 from .html import as_html
-from .model import Digest, build
+from .model import Digest, build, flat
 
 RENDER = {"html": as_html, "md": as_markdown, "text": as_text}
 SUFFIX = {"html": ".html", "md": ".md", "text": ".txt"}
@@ -136,8 +136,8 @@ def subject_line(digest: Digest) -> str:
     stories = [s.label for s in digest.stories]
     text = digest.title + (f": {stories[0]}" if stories else "") + (f" and {len(stories) - 1} more"
                                                                     if len(stories) > 1 else "")
-    flat = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    return flat if len(flat) <= SUBJECT_CHARS else flat[:SUBJECT_CHARS - 1] + "…"
+    line = flat(text)
+    return line if len(line) <= SUBJECT_CHARS else line[:SUBJECT_CHARS - 1] + "…"
 
 
 def _smtp(notifier):
