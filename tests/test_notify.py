@@ -259,3 +259,27 @@ def test_atom_entry_ids_stay_the_same_when_the_feed_is_rewritten(tmp_path):
     assert invoke("run", "--config", cfg2).exit_code == 0
     second = feedparser.parse(str(other / "alerts.atom"))
     assert [e.id for e in first.entries] == [e.id for e in second.entries], "ids come from what the alert says"
+
+
+def test_apprise_delivers_through_its_json_service_once(tmp_path, receiver):
+    pytest.importorskip("apprise")
+    url = f"json://{receiver.host}:{receiver.port}/hook"
+    cfg = write_config(tmp_path, [seeds_source()], notifiers=[{"name": "many", "kind": "apprise", "urls": [url]}])
+    result = invoke("run", "--config", cfg)
+    assert result.exit_code == 0, result.stderr
+    [post] = [r for r in receiver.requests if r.method == "POST"]
+    body = json.loads(post.body)
+    assert body["title"].startswith("monitor: 5 new alerts") and "troops (North Korea)" in body["message"]
+    assert invoke("notify", "--config", cfg).exit_code == 0
+    assert len([r for r in receiver.requests if r.method == "POST"]) == 1
+    assert delivered(tmp_path / "monitor.db", "many") == [1, 2, 3, 4, 5]
+
+
+def test_apprise_failure_keeps_the_alerts_pending(tmp_path, receiver):
+    pytest.importorskip("apprise")
+    receiver.answer = 500
+    url = f"json://{receiver.host}:{receiver.port}/hook"
+    cfg = write_config(tmp_path, [seeds_source()], notifiers=[{"name": "many", "kind": "apprise", "urls": [url]}])
+    result = invoke("run", "--config", cfg)
+    assert result.exit_code == 1 and "notifier many: apprise could not deliver" in result.stderr
+    assert delivered(tmp_path / "monitor.db", "many") == []
