@@ -305,11 +305,11 @@ class Store:
                 for r in rows for e in json.loads(r["errors"] or "[]")]
 
     # notifiers
-    def pending_alerts(self, notifier: str) -> list[dict]:
-        """Alerts this notifier has not delivered yet, oldest first."""
+    def pending_alerts(self, notifier: str, limit: int = -1) -> list[dict]:
+        """Alerts this notifier has not delivered yet, oldest first (the first `limit` of them)."""
         return list(self.db.query(
             "select a.* from alerts a left join deliveries d on d.alert_id = a.id and d.notifier = ? "
-            "where d.alert_id is null order by a.id", [notifier]))
+            "where d.alert_id is null order by a.id limit ?", [notifier, limit]))
 
     def mark_delivered(self, notifier: str, alert_ids: list[int]) -> None:
         """Record a delivery; one transaction, so a crash leaves all of a message's alerts pending or none."""

@@ -283,3 +283,17 @@ def test_apprise_failure_keeps_the_alerts_pending(tmp_path, receiver):
     result = invoke("run", "--config", cfg)
     assert result.exit_code == 1 and "notifier many: apprise could not deliver" in result.stderr
     assert delivered(tmp_path / "monitor.db", "many") == []
+
+
+def test_a_backlog_goes_out_in_bounded_messages_oldest_first(tmp_path, monkeypatch):
+    from monitor.notify import notifiers
+    monkeypatch.setattr(notifiers, "MAX_PER_MESSAGE", 2)      # the seeds' five alerts: 2 + 2 + 1
+    out = tmp_path / "out"
+    cfg = write_config(tmp_path, [seeds_source()],
+                       notifiers=[{"name": "digests", "kind": "file", "path": str(out), "format": "md"}])
+    assert invoke("run", "--config", cfg).exit_code == 0
+    assert delivered(tmp_path / "monitor.db", "digests") == [1, 2]
+    assert invoke("notify", "--config", cfg).exit_code == 0
+    assert invoke("notify", "--config", cfg).exit_code == 0
+    assert delivered(tmp_path / "monitor.db", "digests") == [1, 2, 3, 4, 5]
+    assert sorted(p.name.split("-", 2)[2] for p in out.glob("digest-*.md")) == ["1-2.md", "3-4.md", "5-5.md"]

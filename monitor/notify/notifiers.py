@@ -33,6 +33,12 @@ SUFFIX = {"html": ".html", "md": ".md", "text": ".txt"}
 SUBJECT_CHARS = 120
 
 
+# Alerts in one message at most. A notifier added to a store with a long history starts with
+# that backlog; it goes out this many at a time, one message per pass, oldest first, rather
+# than as one message no mail server or reader would take.
+MAX_PER_MESSAGE = 200
+
+
 class NotifyError(MonitorError):
     """A notifier that could not deliver: names it and the reason."""
 
@@ -41,7 +47,7 @@ def deliver(notifiers, store, run_ids: list[int] | None = None, log=None) -> lis
     """Each notifier's pending alerts, as one message; the errors, one line per failed notifier."""
     errors = []
     for notifier in notifiers:
-        pending = store.pending_alerts(notifier.name)
+        pending = store.pending_alerts(notifier.name, MAX_PER_MESSAGE)
         if not pending:
             continue
         state = {**store.notifier(notifier.name), "kind": notifier.kind, "last_attempt": _now()}
