@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,7 +35,7 @@ BUSY_TIMEOUT_MS = 30_000
 
 SCHEMA = {
     "runs": {"id": int, "command": str, "started": str, "finished": str, "status": str, "inputs": int,
-             "articles_added": int, "alerts_added": int, "errors": str},
+             "articles_added": int, "alerts_added": int, "errors": str, "pid": int},
     "stories": {"id": int, "label": str, "titled": int, "last_published": str, "terms": str, "created": str, "updated": str, "articles": int},
     "articles": {"id": int, "url": str, "canonical": str, "origin": str, "guid": str, "fingerprint": str, "title": str,
                  "published": str, "format": str, "text": str, "story_id": int, "run_id": int,
@@ -76,6 +77,19 @@ INDEXES = [("articles", ["url"]), ("articles", ["canonical"]), ("articles", ["fi
 # Full-text search over articles (sqlite-utils keeps it in step with triggers):
 #   sqlite-utils search monitor.db articles "death toll"
 FTS_COLUMNS = ["title", "text"]
+
+
+def _alive(pid: int | None) -> bool:
+    """Whether a process with this id exists (on this machine: the store is a local file)."""
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True                     # it exists, under another user
+    return True
 
 
 def now() -> str:
@@ -133,8 +147,17 @@ class Store:
 
     # runs
     def start_run(self, command: str, inputs: int) -> int:
-        return self.db["runs"].insert({"command": command, "started": now(), "status": "running",
+        """A new run, "running" until finish_run; runs whose process died first become "interrupted"."""
+        self._close_dead_runs()
+        return self.db["runs"].insert({"command": command, "started": now(), "status": "running", "pid": os.getpid(),
                                        "inputs": inputs, "articles_added": 0, "alerts_added": 0}).last_pk
+
+    def _close_dead_runs(self) -> None:
+        """A run left "running" by a process that no longer exists (killed, crashed, power cut)
+        is marked "interrupted": what it committed stays, one article per transaction."""
+        for row in self.db.query("select id, pid from runs where status = 'running'"):
+            if not _alive(row["pid"]):
+                self.db["runs"].update(row["id"], {"status": "interrupted"})
 
     def finish_run(self, run_id: int, status: str, articles: int, alerts: int, errors: list[str]) -> None:
         self.db["runs"].update(run_id, {"finished": now(), "status": status, "articles_added": articles,

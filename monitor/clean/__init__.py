@@ -5,12 +5,18 @@ content, never from the file name. Bad input raises InputError naming the origin
 """
 from __future__ import annotations
 
-from ..errors import InputError
-from ..records import Article, Document
 import importlib
+import re
 from dataclasses import replace
 
+from ..errors import InputError
+from ..records import Article, Document
 from . import detect
+
+# Characters no article field keeps: C0/C1 controls but tab and newline, lone surrogates
+# (what a mis-decoded byte can become, and what SQLite cannot store as UTF-8), and the
+# non-characters U+FFFE/U+FFFF. A NUL or a bell in a title is debris, never content.
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 # kind string -> "module:function"; urlwatch-style registry so a new format is one entry.
 # Parsers load on first use: feedparser, trafilatura and BeautifulSoup take a second to
@@ -32,10 +38,19 @@ def parser(kind: str):
 def clean(document: Document) -> list[Article]:
     """The articles in `document`: one for a page or post, one per item for a feed."""
     kind, payload = detect.sniff(document)
-    articles = [_hinted(a, document.hints) for a in parser(kind)(document, payload) if a.text.strip()]
+    articles = [_scrub(_hinted(a, document.hints)) for a in parser(kind)(document, payload) if a.text.strip()]
     if not articles:
         raise InputError(document.origin, f"no article text found in this {kind} input")
     return articles
+
+
+def _scrub(article: Article) -> Article:
+    """Every text field as valid, printable UTF-8 (newlines and tabs kept in the text)."""
+    fields = {name: UNSAFE.sub(" " if name == "text" else "", value) for name in ("text", "title", "url", "guid")
+              if isinstance(value := getattr(article, name), str) and UNSAFE.search(value)}
+    if "title" in fields:
+        fields["title"] = " ".join(fields["title"].split()) or None
+    return replace(article, **fields) if fields else article
 
 
 def _hinted(article: Article, hints: dict) -> Article:

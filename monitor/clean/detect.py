@@ -59,6 +59,8 @@ def _json_kind(document: Document) -> tuple[str, object]:
         data = json.loads(decode(document.body))
     except json.JSONDecodeError as exc:
         raise InputError(document.origin, f"broken JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise InputError(document.origin, "JSON nested too deeply to be an article") from exc
     if isinstance(data, dict) and str(data.get("version", "")).startswith("https://jsonfeed.org"):
         return "feed", document.body
     posts = data if isinstance(data, list) else [data]

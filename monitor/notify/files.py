@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 from ..errors import MonitorError
@@ -26,6 +27,7 @@ def write_atomically(folder: Path, name: str, data: bytes) -> Path:
         # Created like any new file (0666 less the umask), not mkstemp's 0600: a digest folder is
         # often served or shared.
         temporary = folder / f".tmp-{secrets.token_hex(8)}.part"
+        _remove_stale(folder)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
             with os.fdopen(fd, "wb") as out:
@@ -40,6 +42,21 @@ def write_atomically(folder: Path, name: str, data: bytes) -> Path:
     except OSError as exc:
         raise OutputError(f"{folder / name}: cannot write: {exc.strerror or exc}") from exc
     return target
+
+
+# A temporary file older than this was left by a writer that was killed mid-write (a live
+# one finishes a digest in well under a second); the next write removes it.
+STALE_SECONDS = 60
+
+
+def _remove_stale(folder: Path) -> None:
+    cutoff = time.time() - STALE_SECONDS
+    for part in folder.glob(".tmp-*.part"):
+        try:
+            if part.stat().st_mtime < cutoff:
+                part.unlink()
+        except FileNotFoundError:
+            pass                        # another writer removed it first
 
 
 def _sync_folder(folder: Path) -> None:
