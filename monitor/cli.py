@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -30,14 +31,28 @@ def _config(path: str):
         sys.exit(EXIT_CONFIG)
 
 
-def _open(db: str) -> Store:
+def _open(db: str, write: bool = False) -> Store:
     try:
-        return Store(db)
+        store = Store(db)
+        if write:
+            store.require_writable()
+        return store
     except MonitorError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
-@click.group()
+class Monitor(click.Group):
+    """The command group; a store that fails mid-command (disk full, file damaged or made
+    read-only under us) is one error line and exit 1, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except sqlite3.DatabaseError as exc:
+            raise click.ClickException(f"the store failed: {exc} (disk full, read-only or damaged?)") from exc
+
+
+@click.group(cls=Monitor)
 @click.version_option(package_name="monitor")
 def main():
     """Track figures and official positions in the news, and alert when they change."""
@@ -57,7 +72,7 @@ def ingest(db, quiet, files):
 
         monitor ingest --db monitor.db fixtures/seeds/*.txt
     """
-    store = _open(db)
+    store = _open(db, write=True)
     show = not quiet and sys.stderr.isatty() and len(files) > 1
     progress = (lambda path, report: click.echo(f"{path}: {report.added} added, {len(report.alerts)} alerts",
                                                 err=True)) if show else None
@@ -207,7 +222,7 @@ def run(config_path, names, quiet):
         monitor run --config config/monitor.toml
     """
     config = _config(config_path)
-    store = _open(config.store)
+    store = _open(config.store, write=True)
     show = not quiet and sys.stderr.isatty()
     progress = (lambda source, report: click.echo(
         f"{source.name}: {'error' if source.name in report.failed else 'ok'}", err=True)) if show else None
@@ -246,7 +261,7 @@ def notify_command(config_path, quiet):
         monitor notify --config config/monitor.toml
     """
     config = _config(config_path)
-    store = _open(config.store)
+    store = _open(config.store, write=True)
     try:
         with schedule.Lock(config.store):
             errors = pipeline.notify(store, config.notifiers, log=None if quiet else
@@ -271,7 +286,7 @@ def daemon(config_path):
         monitor daemon --config config/monitor.toml
     """
     config = _config(config_path)
-    _open(config.store).close()
+    _open(config.store, write=True).close()
     sys.exit(schedule.daemon(config, log=lambda line: click.echo(line, err=True)))
 
 
@@ -318,5 +333,5 @@ def enable(config_path, name):
     config = _config(config_path)
     if name not in {s.name for s in config.sources}:
         raise click.BadParameter(f"no source named {name!r} in {config.path}", param_hint="NAME")
-    schedule.enable(_open(config.store), name)
+    schedule.enable(_open(config.store, write=True), name)
     click.echo(f"{name}: enabled", err=True)

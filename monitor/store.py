@@ -110,6 +110,17 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
 
+    def require_writable(self) -> None:
+        """A StoreError naming the file unless the monitor can write the store and the files
+        SQLite keeps beside it (the -wal and -shm files need the folder to be writable)."""
+        path = Path(self.path)
+        if not os.access(path, os.W_OK):
+            raise StoreError(f"{self.path}: the store is read-only; commands that add articles or deliver alerts "
+                             f"need to write it (alerts, digest, history and claims can read it)")
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            raise StoreError(f"{self.path}: its folder {path.parent} is read-only; SQLite needs to write "
+                             f"its -wal and -shm files there")
+
     def _migrate(self) -> None:
         for name, columns in SCHEMA.items():
             table = self.db[name]

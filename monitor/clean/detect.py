@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 from ..errors import InputError
 from ..records import Document
@@ -20,8 +21,17 @@ JSON_START = re.compile(rb'^(?:\{\s*(?:"|\})|\[\s*(?:[\[{"\]\d-]|true|false|null
 MARKDOWN_MARKS = re.compile(r"^(#{1,6}\s|---\s*$|[-*]\s|>\s)|\]\([^)]*\)", re.M)
 
 
+# UTF-32 and UTF-16 told by their byte order mark, or by how "<" or "<?" is written when
+# there is none (XML 1.0, appendix F). Longest first: a UTF-32-LE mark starts like UTF-16-LE's.
+WIDE = [(b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\xfe\xff", "utf-16-be"),
+        (b"\xff\xfe", "utf-16-le"), (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
+        (b"\x00<\x00?", "utf-16-be"), (b"<\x00?\x00", "utf-16-le")]
+XML_ENCODING = re.compile(r"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
+
+
 def sniff(document: Document) -> tuple[str, object]:
     """(kind, payload): payload is parsed JSON for JSON kinds, decoded text otherwise."""
+    document = _narrow(document)
     body = document.body
     if not body.strip():
         raise InputError(document.origin, "empty input")
@@ -35,6 +45,20 @@ def sniff(document: Document) -> tuple[str, object]:
         return "html", body
     text = decode(body)
     return ("markdown" if len(MARKDOWN_MARKS.findall(text)) >= 3 else "text"), text
+
+
+def _narrow(document: Document) -> Document:
+    """A UTF-16 or UTF-32 document as UTF-8, its XML declaration saying so: every later step
+    (sniffing, feedparser, trafilatura) then reads one encoding."""
+    codec = next((name for mark, name in WIDE if document.body.startswith(mark)), None)
+    if codec is None:
+        return document
+    try:
+        text = document.body.decode(codec).lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise InputError(document.origin, f"broken {codec.upper()}: {exc.reason}") from exc
+    text = XML_ENCODING.sub(lambda m: f"{m.group(1)}{m.group(2)}utf-8{m.group(2)}", text, count=1)
+    return replace(document, body=text.encode("utf-8"))
 
 
 def decode(body: bytes) -> str:

@@ -7,6 +7,7 @@ same entry fields: it is a plain JSON document with a documented item shape.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import feedparser
@@ -18,8 +19,10 @@ from .fragment import blocks_from_html, plain
 from .text import tidy
 
 
-# Items read from one feed file: real feeds carry 10-100; a 50,000-item file is cut here.
+# Items read from one feed file: real feeds carry 10-100; a 50,000-item file is cut here,
+# before feedparser reads it (it takes about 16 s on 50,000 small items; 0.3 s on 1,000).
 MAX_ITEMS = 1000
+ITEM_START = re.compile(rb"<(?:\w+:)?(?:item|entry)[\s>/]")
 
 
 @dataclass
@@ -34,9 +37,18 @@ def read_feed(body: bytes) -> Feed:
     """The feed's entries, from XML (feedparser) or JSON Feed."""
     if body.lstrip()[:1] == b"{":
         return _json_feed(body)
-    parsed = feedparser.parse(body, sanitize_html=True, resolve_relative_uris=False)
+    parsed = feedparser.parse(_first_items(body), sanitize_html=True, resolve_relative_uris=False)
     return Feed(parsed.get("version", ""), list(parsed.entries[:MAX_ITEMS]), bool(parsed.bozo),
                 parsed.get("bozo_exception"))
+
+
+def _first_items(body: bytes) -> bytes:
+    """The feed cut just before its (MAX_ITEMS + 1)th item; feedparser reads the cut document
+    as malformed but keeps every item before the cut."""
+    for n, match in enumerate(ITEM_START.finditer(body)):
+        if n == MAX_ITEMS:
+            return body[:match.start()]
+    return body
 
 
 def _json_feed(body: bytes) -> Feed:

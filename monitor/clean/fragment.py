@@ -6,10 +6,15 @@ we walk its block elements with BeautifulSoup instead of running an extractor on
 from __future__ import annotations
 
 import html as htmllib
+import warnings
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 from .text import Block
+
+# Feed items whose content is XHTML (or XML wrongly labelled HTML) are still read as HTML on
+# purpose: their text is what we want, and the warning would only reach a cron mailbox.
+warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
 
 BLOCK_TAGS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd", "dt"]
 DROP_TAGS = ["script", "style", "noscript", "iframe", "figure", "figcaption", "form", "button", "svg", "nav", "aside"]
