@@ -121,3 +121,28 @@ def test_ingest_example_stores_the_articles(tmp_path):
     for line in examples(main.commands["ingest"]):
         run_example(line, tmp_path, db)
     assert count_rows(db, "articles") >= 1
+
+
+# ---- the security review ----------------------------------------------------------------------
+
+def security_references() -> list[tuple[str, str]]:
+    """(file, test) for each `tests/FILE.py::TEST` or `FILE.py::TEST` in the README's security
+    review; `::TEST` alone is in the file named last."""
+    text = README.read_text()
+    section = text[text.index("## Security review"):]
+    section = section[:section.index("\n## ", 5)]
+    refs, current = [], None
+    for file, test in re.findall(r"`(?:tests/)?(test_\w+\.py)?::(test_\w+)`", section):
+        current = file or current
+        refs.append((current, test))
+    return refs
+
+
+def test_the_security_review_names_tests_that_exist():
+    refs = security_references()
+    assert len(refs) >= 25
+    for file, test in refs:
+        source = (ROOT / "tests" / file).read_text()
+        assert re.search(rf"^def {test}\(", source, re.M), f"README names {file}::{test}, which does not exist"
+    files = {file for file, _ in refs}
+    assert {"test_fetch.py", "test_hostile.py", "test_digest.py", "test_notify.py", "test_concurrency.py"} <= files
