@@ -176,13 +176,59 @@ def body_actor(body: str, government: str | None, fixed: bool) -> Actor:
     return Actor(tuple(levels))
 
 
-@lru_cache(maxsize=4096)
-def _dynamic_pattern(words: tuple[str, ...]) -> re.Pattern:
-    return re.compile(rf"(?<![\w.])(?:{lexicon.alternation(words)})(?![\w-])")
+@lru_cache(maxsize=None)
+def _phrase_pattern(phrase: str) -> re.Pattern:
+    """One learned place or acronym, matched where the old alternation matched it: not inside
+    a word or after a dot, not before a word character or a hyphen; any white space between words."""
+    return re.compile(rf"(?<![\w.])(?:{lexicon.alternation([phrase])})(?![\w-])")
 
 
-def _dynamic(book: Book) -> re.Pattern:
-    return _dynamic_pattern(tuple(sorted(set(book.places) | set(book.aliases))))
+WORD = re.compile(r"\w+")
+
+
+class Phrases:
+    """Learned places and acronyms, found in a sentence by their first word.
+
+    The store teaches a place or an acronym now and then, so their number grows with the
+    store; one regular expression over all of them was compiled again whenever one was added,
+    which cost more with every article. Here each phrase is compiled once (and cached), and a
+    sentence is scanned word by word against a dict: the cost follows the sentence, not the
+    store. Matches are those the alternation gave: leftmost, longest, not overlapping.
+    """
+
+    def __init__(self):
+        self.by_first: dict[str, list[str]] = {}
+        self.size = 0
+
+    def add(self, phrases) -> None:
+        for phrase in phrases:
+            first = WORD.search(phrase)
+            bucket = self.by_first.setdefault(first.group() if first else "", [])
+            if phrase not in bucket:
+                bucket.append(phrase)
+                bucket.sort(key=len, reverse=True)
+        self.size = sum(len(b) for b in self.by_first.values())
+
+    def finditer(self, text: str):
+        end = 0
+        for word in WORD.finditer(text):
+            if word.start() < end:
+                continue
+            for phrase in self.by_first.get(word.group(), ()):
+                match = _phrase_pattern(phrase).match(text, word.start())
+                if match:
+                    end = match.end()
+                    yield match
+                    break
+
+
+def _dynamic(book: Book) -> Phrases:
+    """The book's learned places and acronyms as a Phrases index, brought up to date (the book
+    only ever adds to them, so a change of size is a change)."""
+    index = book.__dict__.setdefault("_phrases", Phrases())
+    if index.size != len(set(book.places) | set(book.aliases)):
+        index.add(set(book.places) | set(book.aliases))
+    return index
 
 
 CALENDAR = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|"
