@@ -25,9 +25,34 @@ def patterns(name: str, key: str) -> tuple[re.Pattern, ...]:
 
 
 def alternation(words) -> str:
-    """A regex alternation of phrases, longest first, spaces matching any white space."""
-    ordered = sorted({w for w in words if w}, key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+    """A regex alternation of phrases, spaces matching any white space, written as a trie
+    ("minist(?:er|ry)" for "minister|ministry") so that the regex engine tests each shared
+    prefix once: a flat list of 300 titles cost a test per title at every word of every
+    sentence. It matches what the flat list, longest first, matched: every phrase is tried
+    before its own prefixes, and phrases that are not prefixes of one another cannot match
+    at the same place."""
+    trie: dict = {}
+    for word in {w for w in words if w}:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict) -> str:
+    branches = [_char(c) + _trie_regex(child) for c, child in sorted(node.items()) if c]
+    ends = "" in node
+    if not branches:
+        return ""
+    if len(branches) == 1 and not ends:
+        return branches[0]
+    body = "|".join(branches) + ("|" if ends else "")     # the end of a phrase is tried last
+    return f"(?:{body})"
+
+
+def _char(c: str) -> str:
+    return r"\s+" if c == " " else re.escape(c)
 
 
 def alternation_regex(patterns) -> str:
