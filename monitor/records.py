@@ -69,6 +69,34 @@ class Actor:
         return names[0] if len(names) == 1 else f"{names[0]} ({', '.join(names[1:])})"
 
 
+class Directory(dict):
+    """What the store has learned about actors: person keys ("p:austin"), places
+    ("place:Norland") and acronyms ("alias:NDMA"), each to its Actor.
+
+    Not frozen, unlike the other records, on purpose: the store keeps one for the life of
+    its connection and only ever adds to it, so that the claim stage reads it in constant
+    time per article instead of copying a table that grows with every story. `places` and
+    `aliases` are its place and acronym entries by name; `order` lists keys as they came.
+    """
+
+    def __init__(self, entries=()):
+        super().__init__()
+        self.places: dict[str, str] = {}
+        self.aliases: dict[str, Actor] = {}
+        self.order: list[str] = []
+        for key, actor in dict(entries).items():
+            self[key] = actor
+
+    def __setitem__(self, key: str, actor: "Actor") -> None:
+        if key not in self:
+            self.order.append(key)
+        super().__setitem__(key, actor)
+        if key.startswith("place:"):
+            self.places[key[6:]] = actor.name
+        elif key.startswith("alias:"):
+            self.aliases[key[6:]] = actor
+
+
 @dataclass(frozen=True)
 class Figure:
     """A number attached to what it counts."""

@@ -25,7 +25,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .errors import StoreError
-from .records import Actor
+from .records import Actor, Directory
 from .views import VIEWS
 
 SCHEMA_VERSION = 2
@@ -101,6 +101,8 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = str(path)
+        self._people: Directory | None = None
+        self._people_version = None
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -153,6 +155,7 @@ class Store:
             yield self
         except BaseException:
             self.db.execute("ROLLBACK")
+            self._people = None                 # it may hold what was just rolled back
             raise
         self.db.execute("COMMIT")
 
@@ -211,16 +214,26 @@ class Store:
                             [published[:10], story_id])
 
     # people
-    def people(self) -> dict[str, Actor]:
-        return {r["key"]: Actor(tuple(tuple(level) for level in json.loads(r["levels"])))
-                for r in self.db["people"].rows}
+    def people(self) -> Directory:
+        """Everything learned about actors. Read once per connection and then kept up to date
+        by save_people; read again only when another connection has written the store
+        (PRAGMA data_version tells), so an article costs the same however much is known."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        if self._people is None or version != self._people_version:
+            self._people = Directory((r["key"], Actor(tuple(tuple(level) for level in json.loads(r["levels"]))))
+                                     for r in self.db["people"].rows)
+            self._people_version = version
+        return self._people
 
     def save_people(self, entries) -> None:
         """People with their bodies, learned places ("place:X") and acronyms ("alias:X")."""
-        rows = [{"key": key, "name": a.name, "levels": json.dumps(a.levels)} for key, a in entries
-                if len(a.levels) > 1 or not key.startswith("p:")]
-        if rows:
-            self.db["people"].upsert_all(rows, pk="key")
+        kept = [(key, a) for key, a in entries if len(a.levels) > 1 or not key.startswith("p:")]
+        if kept:
+            self.db["people"].upsert_all([{"key": key, "name": a.name, "levels": json.dumps(a.levels)}
+                                          for key, a in kept], pk="key")
+        if self._people is not None:
+            for key, actor in kept:
+                self._people[key] = actor
 
     # subjects and figures
     def subject(self, key: str) -> dict | None:

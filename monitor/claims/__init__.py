@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..records import Actor, Article, Claims
+from ..records import Actor, Article, Claims, Directory
 from . import actors, sentences
 from .figures import figures
 from .positions import positions
@@ -21,7 +21,7 @@ STORY_TERMS = 40
 
 
 def extract(article: Article, people: dict[str, Actor] | None = None) -> Claims:
-    book = actors.Book(known=dict(people or {}))
+    book = actors.Book(known=people if isinstance(people, Directory) else Directory(people or {}))
     year = _year(article.published)
     found_figures, found_positions, places = [], [], Counter()
     split = sentences.split(article.paragraphs)

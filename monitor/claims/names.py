@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import ChainMap
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .. import lexicon
-from ..records import Actor
+from ..records import Actor, Directory
 
 
 TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w.\u00C0-\u024F'’-]*|\d[\d,.]*|\S")
@@ -51,7 +52,7 @@ class Mention:
 class Book:
     """People and bodies met so far: in this article, and from the store's directory."""
 
-    known: dict[str, Actor] = field(default_factory=dict)     # person key -> actor, from earlier articles
+    known: Directory = field(default_factory=Directory)       # what the store knows: read, never written
     seen: list[Actor] = field(default_factory=list)            # this article, in order
     titles: dict[str, str] = field(default_factory=dict)       # person key -> title words
     learned: dict[str, Actor] = field(default_factory=dict)    # people this article taught us
@@ -62,11 +63,12 @@ class Book:
     text: str = ""                                             # the sentence being read
 
     def __post_init__(self):
-        for key, actor in self.known.items():
-            if key.startswith("place:"):
-                self.places[key[6:]] = actor.name
-            elif key.startswith("alias:"):
-                self.aliases[key[6:]] = actor
+        # This article's own places and acronyms over the store's: what it learns is written
+        # to the first map and never reaches the store's directory until it is saved.
+        if not isinstance(self.known, Directory):
+            self.known = Directory(self.known)
+        self.places = ChainMap(dict(self.places), self.known.places)
+        self.aliases = ChainMap(dict(self.aliases), self.known.aliases)
 
     def person(self, key: str) -> Actor | None:
         for actor in reversed(self.seen):
@@ -196,9 +198,10 @@ class Phrases:
     store. Matches are those the alternation gave: leftmost, longest, not overlapping.
     """
 
-    def __init__(self):
+    def __init__(self, parent: "Phrases | None" = None):
         self.by_first: dict[str, list[str]] = {}
         self.size = 0
+        self.parent = parent
 
     def add(self, phrases) -> None:
         for phrase in phrases:
@@ -207,14 +210,21 @@ class Phrases:
             if phrase not in bucket:
                 bucket.append(phrase)
                 bucket.sort(key=len, reverse=True)
-        self.size = sum(len(b) for b in self.by_first.values())
+                self.size += 1
+
+    def candidates(self, word: str) -> list[str]:
+        own = self.by_first.get(word, [])
+        if self.parent is None:
+            return own
+        inherited = self.parent.candidates(word)
+        return sorted(own + inherited, key=len, reverse=True) if own and inherited else own or inherited
 
     def finditer(self, text: str):
         end = 0
         for word in WORD.finditer(text):
             if word.start() < end:
                 continue
-            for phrase in self.by_first.get(word.group(), ()):
+            for phrase in self.candidates(word.group()):
                 match = _phrase_pattern(phrase).match(text, word.start())
                 if match:
                     end = match.end()
@@ -223,12 +233,30 @@ class Phrases:
 
 
 def _dynamic(book: Book) -> Phrases:
-    """The book's learned places and acronyms as a Phrases index, brought up to date (the book
-    only ever adds to them, so a change of size is a change)."""
-    index = book.__dict__.setdefault("_phrases", Phrases())
-    if index.size != len(set(book.places) | set(book.aliases)):
-        index.add(set(book.places) | set(book.aliases))
-    return index
+    """The book's places and acronyms as a Phrases index: the store's (one index per
+    directory, brought up to date with what it learned since) under the article's own."""
+    shared = _shared_phrases(book.known)
+    local = book.__dict__.setdefault("_phrases", Phrases(shared))
+    own = book.places.maps[0].keys() | book.aliases.maps[0].keys()
+    if local.size != len(own):
+        local.add(own)
+    return local
+
+
+_SHARED: dict[int, tuple[Directory, "Phrases", int]] = {}
+
+
+def _shared_phrases(directory: Directory) -> "Phrases":
+    entry = _SHARED.get(id(directory))
+    if entry is None or entry[0] is not directory:
+        _SHARED.clear()                       # one store's directory at a time in practice
+        entry = (directory, Phrases(), 0)
+    directory_, phrases, done = entry
+    new = [key[6:] for key in directory.order[done:] if key.startswith(("place:", "alias:"))]
+    if new:
+        phrases.add(new)
+    _SHARED[id(directory)] = (directory, phrases, len(directory.order))
+    return phrases
 
 
 CALENDAR = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|"
