@@ -73,7 +73,8 @@ PKS = {"sources": "name", "hosts": "host", "people": "key", "subjects": "key", "
 INDEXES = [("articles", ["url"]), ("articles", ["canonical"]), ("articles", ["fingerprint"]), ("articles", ["guid"]), ("claims", ["article_id"]),
            ("claims", ["subject_key"]), ("claims", ["topic_id"]), ("topics", ["story_id"]), ("subjects", ["story_id"]),
            ("alerts", ["run_id"]), ("alerts", ["article_id"]), ("alerts", ["created"]),
-           ("alerts", ["subject_key"]), ("figure_latest", ["subject_key"]), ("runs", ["started"])]
+           ("alerts", ["subject_key"]), ("figure_latest", ["subject_key"]), ("runs", ["started"]),
+           ("stories", ["last_published"]), ("stories", ["updated"]), ("runs", ["status"])]
 # Full-text search over articles (sqlite-utils keeps it in step with triggers):
 #   sqlite-utils search monitor.db articles "death toll"
 FTS_COLUMNS = ["title", "text"]
@@ -195,6 +196,22 @@ class Store:
     # stories
     def stories(self) -> list[dict]:
         return [{**r, "terms": json.loads(r["terms"] or "{}")} for r in self.db["stories"].rows]
+
+    def recent_stories(self, published: str | None, days: int) -> list[dict]:
+        """The stories an article can join: those dated within `days` of its date, and those
+        without a date that took an article in the last `days` (an undated article looks at
+        the stories active in the last `days`). Indexed: the cost follows the news of a
+        month, not the whole history."""
+        active = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+        if published:
+            day = dt.date.fromisoformat(published[:10])
+            low, high = (day - dt.timedelta(days=days)).isoformat(), (day + dt.timedelta(days=days)).isoformat()
+            sql = ("select * from stories where last_published between ? and ? "
+                   "or (last_published is null and updated >= ?)")
+            args = [low, high, active]
+        else:
+            sql, args = "select * from stories where updated >= ?", [active]
+        return [{**r, "terms": json.loads(r["terms"] or "{}")} for r in self.db.query(sql + " order by id", args)]
 
     def add_story(self, label: str, terms: dict[str, int], titled: bool, published: str | None = None) -> int:
         return self.db["stories"].insert({"label": label, "titled": int(titled), "terms": json.dumps(terms),

@@ -34,12 +34,11 @@ def assign(claims: Claims, store) -> int:
     """The id of the story `claims` belongs to, creating or updating it in the store."""
     terms = list(claims.terms)
     best, best_share = None, 0.0
-    known = store.stories()
-    spread = Counter(t for story in known for t in story["terms"])
     when = _day(claims.article.published)
+    published = claims.article.published if when else None
+    known = store.recent_stories(published, STORY_GAP_DAYS)   # news is local in time
+    spread = Counter(t for story in known for t in story["terms"])
     for story in known:
-        if when and story.get("last_published") and abs(when - _day(story["last_published"])) > STORY_GAP_DAYS:
-            continue                              # news is local in time: an old story is not this one
         share = _share(terms, story["terms"], spread)
         if share > best_share:
             best, best_share = story, share
