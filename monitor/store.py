@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter, defaultdict
 import os
 import sqlite3
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ from .errors import StoreError
 from .records import Actor, Directory
 from .views import VIEWS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # A writer waits this long for another writer's lock before giving up: a cron pass and a
 # reader such as datasette never hold it longer than one article's transaction.
 BUSY_TIMEOUT_MS = 30_000
@@ -41,6 +42,9 @@ SCHEMA = {
                  "published": str, "format": str, "text": str, "story_id": int, "run_id": int,
                  "version": int, "ingested": str},
     "people": {"key": str, "name": str, "levels": str},
+    # Each story's terms, one row each, so that the stories sharing an article's names are
+    # found through an index instead of by reading every story's terms.
+    "story_terms": {"story_id": int, "term": str},
     "subjects": {"key": str, "story_id": int, "cls": str, "who": str, "place": str, "label": str,
                  "first_article_id": int},
     "topics": {"id": int, "story_id": int, "scale": str, "prospect": int, "action": str, "main": int,
@@ -69,12 +73,14 @@ SCHEMA = {
                   "failures": int, "delivered": int},
 }
 PKS = {"sources": "name", "hosts": "host", "people": "key", "subjects": "key", "figure_latest": ("subject_key", "source_key"),
-       "stance_latest": ("topic_id", "level_key"), "deliveries": ("notifier", "alert_id"), "notifiers": "name"}
+       "stance_latest": ("topic_id", "level_key"), "deliveries": ("notifier", "alert_id"), "notifiers": "name",
+       "story_terms": ("story_id", "term")}
 INDEXES = [("articles", ["url"]), ("articles", ["canonical"]), ("articles", ["fingerprint"]), ("articles", ["guid"]), ("claims", ["article_id"]),
            ("claims", ["subject_key"]), ("claims", ["topic_id"]), ("topics", ["story_id"]), ("subjects", ["story_id"]),
            ("alerts", ["run_id"]), ("alerts", ["article_id"]), ("alerts", ["created"]),
            ("alerts", ["subject_key"]), ("figure_latest", ["subject_key"]), ("runs", ["started"]),
-           ("stories", ["last_published"]), ("stories", ["updated"]), ("runs", ["status"])]
+           ("stories", ["last_published"]), ("stories", ["updated"]), ("runs", ["status"]),
+           ("story_terms", ["term"])]
 # Full-text search over articles (sqlite-utils keeps it in step with triggers):
 #   sqlite-utils search monitor.db articles "death toll"
 FTS_COLUMNS = ["title", "text"]
@@ -147,6 +153,10 @@ class Store:
                 self.db.execute(f"CREATE VIEW {name} AS {sql}")
         if not self.db["articles"].detect_fts():
             self.db["articles"].enable_fts(FTS_COLUMNS, create_triggers=True)
+        with self.transaction():                # stores from before story_terms: index their stories
+            for story in self.db.query("select id, terms from stories where id not in "
+                                       "(select distinct story_id from story_terms)"):
+                self._index_story(story["id"], json.loads(story["terms"] or "{}"))
 
     @contextmanager
     def transaction(self):
@@ -202,21 +212,50 @@ class Store:
         without a date that took an article in the last `days` (an undated article looks at
         the stories active in the last `days`). Indexed: the cost follows the news of a
         month, not the whole history."""
+        window, args = self._window(published, days)
+        return [{**r, "terms": json.loads(r["terms"] or "{}")}
+                for r in self.db.query(f"select * from stories where {window} order by id", args)]
+
+    @staticmethod
+    def _window(published: str | None, days: int) -> tuple[str, list]:
         active = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)).isoformat(timespec="seconds")
         if published:
             day = dt.date.fromisoformat(published[:10])
             low, high = (day - dt.timedelta(days=days)).isoformat(), (day + dt.timedelta(days=days)).isoformat()
-            sql = ("select * from stories where last_published between ? and ? "
-                   "or (last_published is null and updated >= ?)")
-            args = [low, high, active]
-        else:
-            sql, args = "select * from stories where updated >= ?", [active]
-        return [{**r, "terms": json.loads(r["terms"] or "{}")} for r in self.db.query(sql + " order by id", args)]
+            return ("stories.last_published between ? and ? or (stories.last_published is null "
+                    "and stories.updated >= ?)"), [low, high, active]
+        return "stories.updated >= ?", [active]
 
     def add_story(self, label: str, terms: dict[str, int], titled: bool, published: str | None = None) -> int:
-        return self.db["stories"].insert({"label": label, "titled": int(titled), "terms": json.dumps(terms),
-                                          "last_published": published, "created": now(), "updated": now(),
-                                          "articles": 1}).last_pk
+        story_id = self.db["stories"].insert({"label": label, "titled": int(titled), "terms": json.dumps(terms),
+                                              "last_published": published, "created": now(), "updated": now(),
+                                              "articles": 1}).last_pk
+        self._index_story(story_id, terms)
+        return story_id
+
+    def _index_story(self, story_id: int, terms) -> None:
+        self.db.execute("delete from story_terms where story_id = ?", [story_id])
+        self.db.conn.executemany("insert into story_terms (story_id, term) values (?, ?)",
+                                 [(story_id, term) for term in terms])
+
+    def story_matches(self, terms: list[str], published: str | None, days: int) -> tuple[dict, dict]:
+        """Among the stories an article can join (see recent_stories), how many hold each of
+        `terms`, and which of `terms` each story holds: {term: n}, {story id: {terms}}."""
+        if not terms:
+            return {}, {}
+        window, args = self._window(published, days)
+        marks = ",".join("?" * len(terms))
+        rows = self.db.execute(f"select st.term, st.story_id from story_terms st join stories on stories.id = "
+                               f"st.story_id where st.term in ({marks}) and ({window})", [*terms, *args]).fetchall()
+        spread, held = Counter(), defaultdict(set)
+        for term, story_id in rows:
+            spread[term] += 1
+            held[story_id].add(term)
+        return dict(spread), dict(held)
+
+    def story(self, story_id: int) -> dict:
+        row = self._one("select * from stories where id = ?", [story_id])
+        return {**row, "terms": json.loads(row["terms"] or "{}")}
 
     def update_story(self, story_id: int, terms: dict[str, int], label: str | None = None,
                      published: str | None = None) -> None:
@@ -224,6 +263,7 @@ class Store:
         opening words takes the first real headline that joins it."""
         self.db.execute("update stories set terms = ?, updated = ?, articles = articles + 1 where id = ?",
                         [json.dumps(terms), now(), story_id])
+        self._index_story(story_id, terms)
         if label:
             self.db.execute("update stories set label = ?, titled = 1 where id = ?", [label, story_id])
         if published:

@@ -34,15 +34,16 @@ def assign(claims: Claims, store) -> int:
     """The id of the story `claims` belongs to, creating or updating it in the store."""
     terms = list(claims.terms)
     best, best_share = None, 0.0
-    when = _day(claims.article.published)
-    published = claims.article.published if when else None
-    known = store.recent_stories(published, STORY_GAP_DAYS)   # news is local in time
-    spread = Counter(t for story in known for t in story["terms"])
-    for story in known:
-        share = _share(terms, story["terms"], spread)
+    published = claims.article.published if _day(claims.article.published) else None
+    # Only the stories of the last month that hold one of its names (news is local in
+    # time), found through the store's index of story terms.
+    spread, held = store.story_matches(terms[:ARTICLE_TERMS], published, STORY_GAP_DAYS)
+    for story_id in sorted(held):
+        share = _share(terms, held[story_id], spread)
         if share > best_share:
-            best, best_share = story, share
+            best, best_share = story_id, share
     if best is not None and best_share >= JOIN_SHARE:
+        best = store.story(best)
         merged = Counter(best["terms"]) + Counter(terms)
         label = claims.article.title if claims.article.title and not best.get("titled") else None
         store.update_story(best["id"], dict(merged.most_common(STORY_TERMS)), label, claims.article.published)
@@ -59,7 +60,7 @@ def _day(published: str | None) -> int | None:
         return None
 
 
-def _share(terms: list[str], story_terms: dict[str, int], spread: Counter) -> float:
+def _share(terms: list[str], story_terms, spread: dict) -> float:
     """Share of the article's names the story holds, each weighted down by how many stories
     use it: 'United States' tells two stories apart less than 'Korvash' does."""
     terms = terms[:ARTICLE_TERMS]
