@@ -104,11 +104,9 @@ def run_pass(config: Config, store: Store, client: Client, names: set[str] | Non
     report = PassReport()
     report.run_id = report.ingest.run_id = store.start_run("run", len(config.sources))
     sources = due(config, store, time.time(), names, force)
-    limits = {h: threading.Semaphore(config.fetch.per_host) for h in {_host(s) for s in sources}}
+    states = {s.name: store.source(s.name)["state"] for s in sources}
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        futures = [(s, pool.submit(_fetch_one, s, store.source(s.name)["state"], client, limits[_host(s)], stop))
-                   for s in sources]
-        for source, future in futures:
+        for source, future in fetch_all(pool, sources, states, client, config.fetch.per_host, stop):
             if stop is not None and stop.is_set() and not future.done():
                 future.cancel()
                 continue
@@ -121,6 +119,15 @@ def run_pass(config: Config, store: Store, client: Client, names: set[str] | Non
     # Notified after the run is recorded, so the digest's failed-sources section has this pass.
     report.notify_errors = pipeline.notify(store, config.notifiers, [report.run_id])
     return report
+
+
+def fetch_all(pool: ThreadPoolExecutor, sources: list[Source], states: dict, client: Client, per_host: int,
+              stop: threading.Event | None = None) -> list:
+    """Start fetching every source in the pool, at most `per_host` at once to one host;
+    (source, future) pairs in the sources' order. The fetch phase of a pass: `python -m bench`
+    times it alone."""
+    limits = {h: threading.Semaphore(per_host) for h in {_host(s) for s in sources}}
+    return [(s, pool.submit(_fetch_one, s, states.get(s.name, {}), client, limits[_host(s)], stop)) for s in sources]
 
 
 def _fetch_one(source: Source, state: dict, client: Client, limit: threading.Semaphore, stop):

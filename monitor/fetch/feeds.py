@@ -1,13 +1,21 @@
 """`feed` sources: RSS 0.9x/1.0/2.0, Atom, RDF, JSON Feed.
 
-The feed is read with feedparser (which never fetches DTDs or external entities: it is given
-bytes, not a URL). An item that carries only a summary gets its linked page fetched and
-extracted, unless the source says `fetch_article = false`. A feed feedparser recovers from
-is read with a warning; an HTML page, an empty body or a non-feed is an error.
+The fetch phase only needs to know that the body is a feed and which items are teasers
+(their linked page is fetched, unless the source says `fetch_article = false`); the clean
+stage reads the items with feedparser. So an XML feed is first scanned with lxml, in C:
+feedparser's full parse in this phase made a first pass over 1,000 feeds no faster than
+reading them one by one (`python -m bench`: 19.7 s against 24.5 s; 90% of it in feedparser).
+A feed lxml cannot scan (JSON Feed, broken beyond its recovery, an odd encoding) takes the
+old path through feedparser. Neither fetches a DTD or resolves an external entity. A feed
+read despite errors is read with a warning; an HTML page, an empty body or a non-feed is an
+error for its source.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+
+from lxml import etree
 
 from ..clean.feed import read_feed
 from ..records import Document
@@ -30,7 +38,7 @@ def fetch(source, state: dict, client: Client) -> Batch:
     response = client.get(source.url, state.get("etag"), state.get("last_modified"), ACCEPT_FEED)
     if response.not_modified:
         return Batch(state=state, not_modified=True)
-    parsed = _parse(source.url, response.body)
+    parsed = _parse(source.url, response.body, detail=source.fetch_article)
     batch = Batch(state={"etag": response.etag, "last_modified": response.last_modified})
     if parsed.bozo:
         batch.warnings.append(f"{source.url}: malformed feed read anyway ({parsed.bozo_exception})")
@@ -47,12 +55,80 @@ def fetch(source, state: dict, client: Client) -> Batch:
     return batch
 
 
-def _parse(url: str, body: bytes):
+@dataclass
+class Scan:
+    """What the fetch phase needs of a feed: its items' links, ids, titles, dates and lengths."""
+
+    entries: list[dict] = field(default_factory=list)
+    bozo: bool = False
+    bozo_exception: object = None
+
+
+FEED_ROOTS = {"rss", "feed", "rdf"}
+ITEMS = {"item", "entry"}
+TEXTS = {"description", "summary", "content", "encoded"}
+
+
+def _scan(body: bytes, detail: bool = True) -> Scan | None:
+    """The feed's items by lxml (recovering from errors, no DTD, no entity, no network), or
+    None when this is not an XML feed with items that lxml can read. Without `detail` (no
+    teaser will be fetched) the items are counted, not read."""
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, load_dtd=False,
+                             remove_comments=True, remove_pis=True, huge_tree=False)
+    try:
+        root = etree.fromstring(body, parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    if root is None or not isinstance(root.tag, str) or _local(root.tag).lower() not in FEED_ROOTS:
+        return None
+    items = (el for el in root.iter() if isinstance(el.tag, str) and _local(el.tag) in ITEMS)
+    entries = [_item(el) for el in items] if detail else [{} for _ in items]
+    if not entries:
+        return None
+    errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
+    return Scan(entries, bool(errors), errors[0].message if errors else None)
+
+
+def _local(tag: str) -> str:
+    """'{http://www.w3.org/2005/Atom}entry' or 'content:encoded' -> 'entry', 'encoded' (a
+    recovered document can hold prefixes it never declared)."""
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+
+
+def _item(element) -> dict:
+    out, words = {}, 0
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        name = _local(child.tag)
+        text = " ".join(child.itertext()).strip()
+        if name == "link" and "link" not in out and child.get("rel", "alternate") == "alternate":
+            out["link"] = (child.get("href") or text).strip() or None
+        elif name in ("guid", "id"):
+            out["id"] = text or None
+            if name == "guid" and child.get("isPermaLink", "true") != "false" and text.startswith("http"):
+                out.setdefault("permalink", text)
+        elif name == "title":
+            out["title"] = text
+        elif name in ("pubDate", "published", "updated", "date") and "published" not in out:
+            out["published"] = text
+        elif name in TEXTS:
+            words = max(words, len(re.sub(r"<[^>]+>", " ", text).split()))
+    out.setdefault("link", out.pop("permalink", None))
+    out.pop("permalink", None)
+    out["words"] = words
+    return out
+
+
+def _parse(url: str, body: bytes, detail: bool = True):
     if not body.strip():
         raise FetchError(f"{url}: empty body where a feed was expected")
     head = body[:2048].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
         raise FetchError(f"{url}: an HTML page, not a feed")
+    scanned = _scan(body, detail)
+    if scanned is not None:
+        return scanned
     parsed = read_feed(body)
     if not parsed.entries and (parsed.bozo or not parsed.version):
         raise FetchError(f"{url}: not a readable feed ({parsed.bozo_exception or 'no feed elements'})")
@@ -60,6 +136,8 @@ def _parse(url: str, body: bytes):
 
 
 def _words(entry) -> int:
+    if "words" in entry:                        # scanned by lxml
+        return entry["words"]
     texts = [c.get("value", "") for c in entry.get("content", [])] + [entry.get("summary", "")]
     return max(len(re.sub(r"<[^>]+>", " ", t).split()) for t in texts)
 

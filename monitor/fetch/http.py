@@ -208,8 +208,13 @@ class Client:
             _deadline.at = None
 
     def _read(self, raw: httpx.Response, url: str, deadline: float) -> bytes:
-        if raw.status_code >= 300:
-            return b""                                   # redirects and errors: the body is not needed
+        if raw.status_code >= 300:                       # redirects, 304s and errors: the body is not needed,
+            drained = 0                                  # but read to its end (when short) so that the
+            for chunk in raw.iter_raw():                 # connection is kept for the next request
+                drained += len(chunk)
+                if drained > DRAIN_BYTES or time.monotonic() > deadline:
+                    break
+            return b""
         decoder = _decoder(url, raw.headers.get("content-encoding", ""))
         chunks, size = [], 0
         for chunk in raw.iter_raw():                     # we inflate, so the cap holds inside one chunk too
@@ -223,6 +228,9 @@ class Client:
         return b"".join(chunks)
 
 
+# A redirect's or an error's body is read up to this size so that its connection can be
+# reused (a 304 has none; error pages are a few KB); a longer one closes the connection.
+DRAIN_BYTES = 64 * 1024
 # Inflated output is produced in slices of this size, so a gzip bomb is counted (and
 # stopped at the cap) as it inflates, never held whole in memory.
 INFLATE_SLICE = 64 * 1024
