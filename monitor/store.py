@@ -204,20 +204,12 @@ class Store:
         self.db["articles"].update(article_id, {"story_id": story_id})
 
     # stories
-    def stories(self) -> list[dict]:
-        return [{**r, "terms": json.loads(r["terms"] or "{}")} for r in self.db["stories"].rows]
-
-    def recent_stories(self, published: str | None, days: int) -> list[dict]:
-        """The stories an article can join: those dated within `days` of its date, and those
-        without a date that took an article in the last `days` (an undated article looks at
-        the stories active in the last `days`). Indexed: the cost follows the news of a
-        month, not the whole history."""
-        window, args = self._window(published, days)
-        return [{**r, "terms": json.loads(r["terms"] or "{}")}
-                for r in self.db.query(f"select * from stories where {window} order by id", args)]
-
     @staticmethod
     def _window(published: str | None, days: int) -> tuple[str, list]:
+        """The stories an article can join, as SQL: those dated within `days` of its date, and
+        those without a date that took an article in the last `days` (an undated article looks
+        at the stories active in the last `days`). Indexed: the cost follows the news of a
+        month, not the whole history."""
         active = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)).isoformat(timespec="seconds")
         if published:
             day = dt.date.fromisoformat(published[:10])
@@ -239,7 +231,7 @@ class Store:
                                  [(story_id, term) for term in terms])
 
     def story_matches(self, terms: list[str], published: str | None, days: int) -> tuple[dict, dict]:
-        """Among the stories an article can join (see recent_stories), how many hold each of
+        """Among the stories an article can join (see _window), how many hold each of
         `terms`, and which of `terms` each story holds: {term: n}, {story id: {terms}}."""
         if not terms:
             return {}, {}
@@ -359,8 +351,9 @@ class Store:
 
     def alerts_about(self, subject_key: str) -> list[dict]:
         """Alerts on a figure subject (its key) or a topic (its "topic:ID" key, every actor level)."""
-        return list(self.db.query("select * from alerts where subject_key = ? or subject_key like ? order by id",
-                                  [subject_key, subject_key.replace("%", "") + ":%"]))
+        prefix = subject_key + ":"            # a prefix compared as text: keys hold LIKE's wildcards
+        return list(self.db.query("select * from alerts where subject_key = ? or substr(subject_key, 1, ?) = ? "
+                                  "order by id", [subject_key, len(prefix), prefix]))
 
     def figure_history(self, subject_key: str) -> list[dict]:
         """Every figure claim of a subject, in arrival order, with its article."""

@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import feedparser
@@ -192,26 +193,35 @@ def run_config(home: Path, articles: Path, receiver: Server) -> Path:
                         notifiers=notifiers(home / "out", receiver))
 
 
-def test_kill_9_mid_run_loses_nothing_and_repeats_at_most_one_notification_per_kill(tmp_path):
-    """The expected store is an uninterrupted run's (the outlet, when unattributed, is named
-    after the file, and these files carry an order prefix)."""
-    articles = folder_of_articles(tmp_path)
+def notify_config(home: Path, reference_db: Path, receiver: Server) -> Path:
+    home.mkdir()
+    shutil.copy(reference_db, home / "monitor.db")
+    return write_config(home, [], notifiers=notifiers(home / "out", receiver))
+
+
+@contextmanager
+def hook_receiver():
     with Server() as receiver:
         receiver.route("/hook", lambda h, q: h.send(204, b"", "text/plain"))
-        seconds = timed(monitor("run", "--config", run_config(tmp_path / "warm", articles, receiver), "-q"))
-    expected = snapshot(tmp_path / "warm" / "monitor.db")
-    rng, kills, cycle = random.Random(SEED + 1), 0, 0
-    print(f"kill seed {SEED + 1}")
+        yield receiver
+
+
+def kill_pass_cycles(tmp_path: Path, command: str, make_config, expected: dict, seed: int) -> None:
+    """Cycles of `monitor COMMAND --config` killed at random until one ends, each on a fresh
+    home that make_config(home, receiver) prepares; then the store and every output checked."""
+    with hook_receiver() as receiver:
+        seconds = timed(monitor(command, "--config", make_config(tmp_path / "warm", receiver), "-q"))
+    rng, kills, cycle = random.Random(seed), 0, 0
+    print(f"kill seed {seed}")
     while kills < KILLS_PASS:
-        with Server() as receiver:
-            receiver.route("/hook", lambda h, q: h.send(204, b"", "text/plain"))
+        with hook_receiver() as receiver:
             home = tmp_path / f"cycle{cycle}"
-            cfg = run_config(home, articles, receiver)
-            killed = kill_until_done(monitor("run", "--config", cfg, "-q"), rng, (0.1, seconds * 1.1))
+            cfg = make_config(home, receiver)
+            killed = kill_until_done(monitor(command, "--config", cfg, "-q"), rng, (0.1, seconds * 1.1))
             kills += killed
             db = home / "monitor.db"
             assert integrity(db) == "ok"
-            assert snapshot(db) == expected, f"cycle {cycle} after {killed} kills (seed {SEED + 1})"
+            assert snapshot(db) == expected, f"cycle {cycle} after {killed} kills (seed {seed})"
             statuses = runs(db)
             assert statuses[-1] == "ok" and set(statuses) <= {"ok", "interrupted"}
             check_outputs(db, home / "out", receiver, killed, expected)
@@ -219,28 +229,19 @@ def test_kill_9_mid_run_loses_nothing_and_repeats_at_most_one_notification_per_k
     assert kills >= KILLS_PASS
 
 
-def notify_config(home: Path, reference_db: Path, receiver: Server) -> Path:
-    home.mkdir()
-    shutil.copy(reference_db, home / "monitor.db")
-    return write_config(home, [], notifiers=notifiers(home / "out", receiver))
+def test_kill_9_mid_run_loses_nothing_and_repeats_at_most_one_notification_per_kill(tmp_path):
+    """The expected store is an uninterrupted run's (the outlet, when unattributed, is named
+    after the file, and these files carry an order prefix)."""
+    articles = folder_of_articles(tmp_path)
+    with hook_receiver() as receiver:
+        subprocess.run(monitor("run", "--config", run_config(tmp_path / "expected", articles, receiver), "-q"),
+                       check=True, capture_output=True)
+    expected = snapshot(tmp_path / "expected" / "monitor.db")
+    kill_pass_cycles(tmp_path, "run", lambda home, receiver: run_config(home, articles, receiver), expected,
+                     SEED + 1)
 
 
 def test_kill_9_mid_notify_repeats_at_most_one_notification_per_kill(reference, tmp_path):
     reference_db, expected, _ = reference
-    with Server() as receiver:
-        receiver.route("/hook", lambda h, q: h.send(204, b"", "text/plain"))
-        seconds = timed(monitor("notify", "--config", notify_config(tmp_path / "warm", reference_db, receiver), "-q"))
-    rng, kills, cycle = random.Random(SEED + 2), 0, 0
-    print(f"kill seed {SEED + 2}")
-    while kills < KILLS_PASS:
-        with Server() as receiver:
-            receiver.route("/hook", lambda h, q: h.send(204, b"", "text/plain"))
-            home = tmp_path / f"cycle{cycle}"
-            cfg = notify_config(home, reference_db, receiver)
-            killed = kill_until_done(monitor("notify", "--config", cfg, "-q"), rng, (0.1, seconds * 1.1))
-            kills += killed
-            db = home / "monitor.db"
-            assert integrity(db) == "ok" and snapshot(db) == expected
-            check_outputs(db, home / "out", receiver, killed, expected)
-        cycle += 1
-    assert kills >= KILLS_PASS
+    kill_pass_cycles(tmp_path, "notify", lambda home, receiver: notify_config(home, reference_db, receiver),
+                     expected, SEED + 2)
