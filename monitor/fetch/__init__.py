@@ -28,8 +28,14 @@ class Batch:
 
 
 def fetch(source, state: dict, client: Client) -> Batch:
-    module, function = FETCHERS[source.kind].split(":")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), function)(source, dict(state), client)
+    return fetcher(source.kind)(source, dict(state), client)
 
 
-__all__ = ["Batch", "Client", "FetchError", "RetryLater", "fetch", "FETCHERS"]
+def fetcher(kind: str):
+    """The fetch function registered for `kind`, its module imported on first use (the page
+    and feed fetchers bring in the cleaner's parsers)."""
+    module, function = FETCHERS[kind].split(":")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), function)
+
+
+__all__ = ["Batch", "Client", "FetchError", "RetryLater", "fetch", "fetcher", "FETCHERS"]
