@@ -3,6 +3,9 @@
 Each article is one of the pages with a few words of its first paragraph made unique ("In
 edition qbx,"), so no copy is a duplicate and every one costs what its page costs. The
 store is a fresh SQLite file; the stage times come from the pipeline's own stopwatch.
+The documents reach the pipeline as one batch, as `monitor ingest` hands over its files: on
+more than one core they are cleaned ahead in a worker process (monitor/clean/ahead.py),
+whose start is inside the timing.
 
 Baseline: `trafilatura.extract(html)` with its defaults, timed on each distinct page and
 weighted by how often the page occurs in the corpus: the same work as running it over the
@@ -73,7 +76,7 @@ def corpus(pages: list[bytes], n: int, spots: list[int]):
         yield i % len(usable), Document(origin=f"bench/{i:05d}.html", body=page[:where] + mark + page[where:])
 
 
-def ingest(n: int, db: Path, pages: list[bytes], spots: list[int]) -> dict:
+def ingest(n: int, db: Path, pages: list[bytes], spots: list[int], ahead: bool = True) -> dict:
     """Ingest n articles into a fresh store at `db`: counts, seconds and seconds per stage."""
     from monitor import pipeline
     from monitor.store import Store
@@ -83,15 +86,21 @@ def ingest(n: int, db: Path, pages: list[bytes], spots: list[int]) -> dict:
     _warm(pages[0])
     store = Store(db)
     report = pipeline.Report(run_id=store.start_run("bench", n))
-    start = time.perf_counter()
-    for _, document in corpus(pages, n, spots):
-        pipeline.ingest_documents(store, [document], report)
-    seconds = time.perf_counter() - start
+    start, cpu = time.perf_counter(), time.process_time()
+    pipeline.ingest_documents(store, (document for _, document in corpus(pages, n, spots)), report, ahead=ahead)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     store.finish_run(report.run_id, "ok", report.added, len(report.alerts), report.errors)
     store.close()
     return {"articles": n, "added": report.added, "duplicates": report.duplicates, "errors": len(report.errors),
             "alerts": len(report.alerts), "seconds": seconds, "per_second": n / seconds,
-            "stages": {k: round(v, 3) for k, v in sorted(report.clock.seconds.items())}}
+            "workers": clean_stage_workers() if ahead else 0,
+            "stages": {k: round(v, 3) for k, v in sorted(report.clock.seconds.items())},
+            "cleaner_cpu": round(report.clock.cleaner, 3), "caller_cpu": round(cpu, 3)}
+
+
+def clean_stage_workers() -> int:
+    from monitor.clean import ahead
+    return ahead.workers()
 
 
 def _warm(page: bytes) -> None:
@@ -128,7 +137,19 @@ def main() -> None:
     args = parser.parse_args()
     pages = load_pages()
     spots = json.loads(args.spots.read_text()) if args.spots else [spot(page) for page in pages]
-    print(json.dumps(ingest(args.articles, args.db, pages, spots)))
+    print(json.dumps({**ingest(args.articles, args.db, pages, spots), "caller_peak_mb": _own_peak_mb()}))
+
+
+def _own_peak_mb() -> float | None:
+    """This process's peak resident set since it was started (VmHWM). Not ru_maxrss: a child
+    started by fork keeps its parent's resident set at the fork as its own maximum, so the
+    benchmark's parent, holding the pages and the fetch results, showed through it."""
+    status = Path("/proc/self/status")
+    if not status.exists():
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    line = next(line for line in status.read_text().splitlines() if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
 
 
 if __name__ == "__main__":

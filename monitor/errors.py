@@ -14,6 +14,9 @@ class InputError(MonitorError):
         self.origin = origin
         self.reason = reason
 
+    def __reduce__(self):                 # rebuilt from both parts when it crosses processes
+        return type(self), (self.origin, self.reason)
+
 
 class StoreError(MonitorError):
     """The SQLite store cannot be opened or written."""

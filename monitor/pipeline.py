@@ -37,6 +37,7 @@ class Stopwatch:
 
     def __init__(self):
         self.seconds: dict[str, float] = defaultdict(float)
+        self.cleaner = 0.0                 # CPU seconds the cleaner spent, in whichever process it ran
         self._stack: list[str] = []
         self._mark = 0.0
 
@@ -95,30 +96,45 @@ def read(path: str) -> Document:
 def ingest_paths(store: Store, paths: list[str], progress=None) -> Report:
     """Ingest files in the order given; a bad file is reported and the rest go on."""
     report = Report(run_id=store.start_run("ingest", len(paths)))
-    for path in paths:
-        try:
-            _ingest_document(store, read(path), report)
-        except InputError as exc:
-            report.errors.append(str(exc))
+    documents = map(_read_or_error, paths)
+    for i, _ in enumerate(_ingested(store, documents, report, ahead=len(paths) >= clean_stage.ahead.AHEAD_MIN)):
         if progress:
-            progress(path, report)
+            progress(paths[i], report)
     store.finish_run(report.run_id, "ok" if report.ok else "errors", report.added, len(report.alerts), report.errors)
     return report
 
 
-def ingest_documents(store: Store, documents: list[Document], report: Report) -> None:
-    for document in documents:
-        try:
-            _ingest_document(store, document, report)
-        except InputError as exc:
-            report.errors.append(str(exc))
+def ingest_documents(store: Store, documents, report: Report, ahead: bool | None = None) -> None:
+    """Ingest documents in order; one that cannot be cleaned is reported and the rest go on.
+    A large batch (or any, with `ahead`) is cleaned ahead in worker processes (clean/ahead.py)."""
+    if ahead is None:
+        ahead = hasattr(documents, "__len__") and len(documents) >= clean_stage.ahead.AHEAD_MIN
+    for _ in _ingested(store, documents, report, ahead):
+        pass
 
 
-def _ingest_document(store: Store, document: Document, report: Report) -> None:
-    with report.clock("clean"):
-        articles = clean_stage.clean(document)
-    for article in articles:
-        ingest_article(store, article, report)
+def _ingested(store: Store, documents, report: Report, ahead: bool):
+    """Each document through the stages; yields once per document, when it is done."""
+    cleaned = clean_stage.clean_each(documents, ahead=ahead)
+    while True:
+        with report.clock("clean"):             # in the caller: cleaning, or waiting for a worker
+            document, articles, seconds = next(cleaned, (None, None, 0.0))
+        if articles is None:
+            return
+        report.clock.cleaner += seconds
+        if isinstance(articles, InputError):
+            report.errors.append(str(articles))
+        else:
+            for article in articles:
+                ingest_article(store, article, report)
+        yield document
+
+
+def _read_or_error(path: str) -> Document | InputError:
+    try:
+        return read(path)
+    except InputError as exc:
+        return exc
 
 
 def fingerprint(article: Article) -> str:

@@ -62,4 +62,6 @@ def _hinted(article: Article, hints: dict) -> Article:
                    published=article.published or hints.get("published"))
 
 
-__all__ = ["clean", "PARSERS"]
+from .ahead import clean_each  # noqa: E402 - after clean, which it runs
+
+__all__ = ["clean", "clean_each", "PARSERS"]
