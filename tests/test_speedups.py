@@ -51,3 +51,32 @@ def test_benchmark_marks_are_distinct_words_without_digits():
     marks = [edition(n) for n in range(20_000)]
     assert len(set(marks)) == len(marks)
     assert all(m.isalpha() for m in marks)
+
+
+def test_the_characters_that_fold_to_ascii_letters_are_all_listed():
+    """numbers.find reads a text in ASCII lower case unless it holds one of these."""
+    from monitor.claims import numbers
+
+    folding = {chr(i) for i in range(128, 0x110000)
+               if chr(i).lower() != chr(i).upper() and re.fullmatch("(?i)[a-z]", chr(i))}
+    assert folding == set("\u0130\u0131\u017f\u212a")
+    assert all(numbers.FOLDS_TO_ASCII.search(c) for c in folding)
+
+
+NUMBERISH = st.lists(st.sampled_from(["At least", "about", "TWO", "Hundred", "thousand", "3,000", "1.2", "million",
+                                      "%", "per cent", "US$", "€", "dozens", "of", "troops", "Kessaly", "ſeven", "—",
+                                      "to", "-", "18,000", "nearly", "Fifty-two", "ONE", "“", "”", " ", ",", "."]),
+                     max_size=14).map(" ".join)
+
+
+@given(NUMBERISH)
+def test_quantities_read_in_lower_case_are_those_read_case_insensitively(text):
+    from monitor.claims import numbers
+
+    fast = numbers.find(text)
+    old = numbers.FOLDS_TO_ASCII
+    try:
+        numbers.FOLDS_TO_ASCII = re.compile("")          # every text takes the case-insensitive path
+        assert numbers.find(text) == fast
+    finally:
+        numbers.FOLDS_TO_ASCII = old

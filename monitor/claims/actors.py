@@ -69,9 +69,11 @@ def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
         take(start, end, kind, word)
     t = _tables()
     for start, end, word in tokens:
+        if not word[0].isupper():             # most words: no need to look at what is taken
+            continue
         if any(a <= start < b for a, b, _, _ in taken):
             continue
-        if word[0].isupper() and word.rstrip("’'s") not in t["not_names"] and word not in t["not_names"] \
+        if word.rstrip("’'s") not in t["not_names"] and word not in t["not_names"] \
                 and not word.isupper() and len(word) > 1:
             taken.append((start, end, "name", word))
     return sorted(taken)

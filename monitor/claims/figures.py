@@ -53,13 +53,24 @@ def _casualty_patterns() -> list[tuple[str, re.Pattern]]:
     return [(name, re.compile(rf"\b(?:{lexicon.alternation(words)})\b", re.I)) for name, words in _nouns()["casualty"].items()]
 
 
+# The words a toll phrase's number follows: "the death toll rose to", "the toll stood at".
+TOLL_LEAD = (r"\b(?:rose|risen|rising|climbed|climbing|reached|stood|stands|hit|jumped|increased|passed|surpassed|"
+             r"topped|exceeded|is|was|now|at|to|of)(?:\s+(?:to|at))?\s*$")
+
+
 @lru_cache(maxsize=1)
 def _toll_pattern() -> re.Pattern:
     phrases = [(name, p) for name, group in _nouns()["toll_phrases"].items() for p in group]
     body = "|".join(f"(?P<{name}_{i}>\\b(?:{p}))" for i, (name, p) in enumerate(phrases))
-    lead = (r"(?:rose|risen|rising|climbed|climbing|reached|stood|stands|hit|jumped|increased|passed|surpassed|"
-            r"topped|exceeded|is|was|now|at|to|of)")
-    return re.compile(rf"(?:{body})\b[^;]{{0,90}}?\b{lead}(?:\s+(?:to|at))?\s*$", re.I)
+    return re.compile(rf"(?:{body})\b[^;]{{0,90}}?{TOLL_LEAD}", re.I)
+
+
+@lru_cache(maxsize=1)
+def _toll_lead() -> re.Pattern:
+    """The end of the toll pattern alone: searched first, as most numbers follow none of its
+    words (92% of the numbers in the benchmark pages), and it costs a fifth of the whole pattern,
+    which tries every toll phrase at every position (5 us against 26 us a number)."""
+    return re.compile(TOLL_LEAD, re.I)
 
 
 @lru_cache(maxsize=1)
@@ -146,6 +157,8 @@ def _noun_after(after: str):
 
 
 def _toll_before(before: str) -> str | None:
+    if not _toll_lead().search(before[-TOLL_WINDOW:]):
+        return None                           # what every toll phrase ends with is not there
     match = _toll_pattern().search(before[-TOLL_WINDOW:])
     if not match:
         return None

@@ -47,19 +47,21 @@ def _patterns() -> dict[str, re.Pattern]:
     currency = lexicon.alternation(lexicon.load("nouns")["currency"])
     number = (rf"(?:(?:{DIGITS})(?:\s*(?:{scales})\b)?|(?:\b(?:{words})(?:[\s-]+(?:{words}))*)(?:\s+(?:{scales})\b)*)")
     quals = lexicon.alternation(w for group in lex["qualifiers"].values() for w in group)
+    quantity = (rf"(?:(?P<qual>\b(?:{quals}))\b{QUOTES}\s*{QUOTES})?(?P<cur>{currency})?\s?"
+                rf"(?:(?P<vague>\b(?:{vague})\b)|(?P<num>{number}))(?P<pct>\s?(?:%|per\s?cent\b))?")
+    # What every quantity holds: a digit, a number word or a vague quantity. Searching for
+    # it first spares the full pattern (optional qualifier and currency before the number,
+    # tried at every position) the two thirds of news sentences that hold none.
+    trigger = rf"\d|\b(?:{words}|{vague})\b"
     return {
         "number": re.compile(number, re.I),
-        "quantity": re.compile(
-            rf"(?:(?P<qual>\b(?:{quals}))\b{QUOTES}\s*{QUOTES})?(?P<cur>{currency})?\s?"
-            rf"(?:(?P<vague>\b(?:{vague})\b)|(?P<num>{number})"
-            rf")"
-            rf"(?P<pct>\s?(?:%|per\s?cent\b))?", re.I),
+        "quantity": re.compile(quantity, re.I),
         "range": re.compile(rf"\s*(?P<conn>-|–|to|and)\s*(?P<num2>{number})(?P<pct>\s?(?:%|per\s?cent\b))?", re.I),
         "scale": re.compile(rf"\b({scales})\b", re.I),
-        # What every quantity holds: a digit, a number word or a vague quantity. Searching for
-        # it first spares the full pattern (optional qualifier and currency before the number,
-        # tried at every position) the two thirds of news sentences that hold none.
-        "trigger": re.compile(rf"\d|\b(?:{words}|{vague})\b", re.I),
+        "trigger": re.compile(trigger, re.I),
+        # The same two for a text in ASCII lower case (see find).
+        "quantity_lower": _lowered(quantity),
+        "trigger_lower": _lowered(trigger),
         "multiply": re.compile(
             rf"^(?P<n>{number})\s+(?P<unit>{lexicon.alternation_regex(lexicon.load('nouns')['multipliers']['units'])})\s+of\s+"
             rf"{QUOTES}(?P<m>{DIGITS}|{words})(?:\s+\w+){{0,2}}?\s+each\b", re.I),
@@ -101,6 +103,24 @@ def _parse_words(phrase: str) -> float | None:
     return total + current if seen else None
 
 
+def _next(pattern: re.Pattern, lower: re.Pattern, text: str, lowered: str | None, pos: int) -> re.Match | None:
+    """The next match of `pattern` in `text` from `pos`, found on the lowered text when there is one."""
+    if lowered is None:
+        return pattern.search(text, pos)
+    hit = lower.search(lowered, pos)
+    return None if hit is None else pattern.match(text, hit.start())
+
+
+def _lowered(source: str) -> re.Pattern:
+    """`source` with its ASCII letters in lower case (escapes and group names kept), compiled
+    without IGNORECASE; it matches an ASCII-lowered text where `source` with IGNORECASE
+    matches the text itself, as long as its cased characters are all ASCII."""
+    if any(not c.isascii() and c.lower() != c.upper() for c in source):
+        raise ValueError("a number pattern holds a cased character beyond ASCII: lower-casing it would change it")
+    parts = re.split(r"(\\.|\(\?P<\w+>)", source)       # escapes and group names stay as written
+    return re.compile("".join(p if p.startswith(("\\", "(?P<")) else p.translate(ASCII_LOWER) for p in parts))
+
+
 def _word_tokens(phrase: str, units: dict) -> list[str]:
     """Words of a number phrase, keeping multi-word units ('a couple') together."""
     multi = sorted((u for u in units if " " in u), key=len, reverse=True)
@@ -109,13 +129,25 @@ def _word_tokens(phrase: str, units: dict) -> list[str]:
     return [w.replace("_", " ") for w in phrase.split() if w != "and"]
 
 
+# Lower case for A-Z only: the same length as the text, so positions carry over.
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+# The characters beyond ASCII that a case-insensitive pattern matches to an ASCII letter
+# (every code point tried against (?i)[a-z]; tests/test_speedups.py checks the list). A text
+# holding one is read with the case-insensitive patterns, so the lower-case path finds the same.
+FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
 def find(text: str) -> list[Quantity]:
-    """Every quantity in `text`, left to right, without overlaps."""
+    """Every quantity in `text`, left to right, without overlaps. The text is searched in
+    ASCII lower case without IGNORECASE (a third faster: the patterns are long alternations
+    of number words), and each hit matched again on the text as written for its groups."""
     found, pos = [], 0
-    if not _patterns()["trigger"].search(text):
+    lowered = None if FOLDS_TO_ASCII.search(text) else text.translate(ASCII_LOWER)
+    patterns = _patterns()
+    if not (patterns["trigger"].search(text) if lowered is None else patterns["trigger_lower"].search(lowered)):
         return found                          # no digit and no number word: nothing to read
-    pattern = _patterns()["quantity"]
-    while (match := pattern.search(text, pos)) is not None:
+    pattern = patterns["quantity"]
+    while (match := _next(pattern, patterns["quantity_lower"], text, lowered, pos)) is not None:
         quantity = _quantity(text, match) if match.group(0).strip() else None
         pos = max(match.end(), pos + 1)
         if quantity is not None and not _clock_or_code(text, quantity):

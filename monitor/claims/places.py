@@ -17,7 +17,13 @@ OFFICIAL_NOUNS = (r"government|cabinet|presidential|vote|army|military|armed for
 
 
 def learn_places(text: str, book: Book) -> None:
-    """Learn places the lexicon does not list from how the text uses them."""
+    """Learn places the lexicon does not list from how the text uses them. A text read once
+    is not read again: the article's home place reads every sentence before the sentences
+    are read one by one, and a second reading can learn nothing (what it learns only grows)."""
+    read = book.__dict__.setdefault("_places_read", set())
+    if text in read:
+        return
+    read.add(text)
     for m in re.finditer(rf"\b([A-Z][a-z]{{2,}})['’]s\s+(?:{OFFICIAL_NOUNS})\b", text, re.I):
         word = m.group(1)
         if re.search(r"[A-Z][\w.-]*\s+$", text[:m.start()]):
