@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -81,7 +82,9 @@ def _watch(caller: int) -> None:
     """In a worker: exit when the caller is gone. A caller killed outright (SIGKILL, the OOM
     killer) never shuts its pool down, and a worker waiting on its queue would otherwise wait
     for ever, holding its memory (seen here: `kill -9` of `monitor ingest` left both the
-    worker and the forkserver behind)."""
+    worker and the forkserver behind). Ctrl-C is the caller's to handle: it reaches the whole
+    process group, and a worker would otherwise print its own traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     def watch():
         while _alive(caller):
             time.sleep(WATCH_SECONDS)
@@ -109,8 +112,11 @@ def _passed(error: InputError) -> Result:
 
 
 def _pooled(documents: Iterator, count: int) -> Iterator[Result]:
-    context = multiprocessing.get_context("forkserver")     # never fork a process that may hold threads
-    context.set_forkserver_preload(PRELOAD)
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")     # never fork a process that may hold threads
+        context.set_forkserver_preload(PRELOAD)
+    else:                                                       # Windows: each worker imports the cleaner
+        context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(count, mp_context=context, initializer=_watch, initargs=(os.getpid(),))
     pending: deque[tuple[Document | InputError, Future | None]] = deque()
     try:
