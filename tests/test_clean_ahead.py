@@ -115,3 +115,28 @@ def test_workers_do_not_outlive_a_killed_ingest(seed_files, tmp_path):
             break
         time.sleep(0.1)
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+class _NoSemaphores(ahead.ProcessPoolExecutor):
+    """A machine without /dev/shm (some containers): SemLock fails with ENOSYS. Not something
+    this machine can be made into, so the pool is told to fail the way it fails there."""
+
+    def __init__(self, *args, **kwargs):
+        raise OSError(38, "Function not implemented")
+
+
+class _NoNewProcesses(ahead.ProcessPoolExecutor):
+    """A process limit reached: starting a worker fails with EAGAIN."""
+
+    def submit(self, *args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+
+
+@pytest.mark.parametrize("pool", [_NoSemaphores, _NoNewProcesses])
+def test_without_a_pool_documents_are_cleaned_in_the_caller(seed_files, monkeypatch, caplog, pool):
+    monkeypatch.setattr(ahead, "ProcessPoolExecutor", pool)
+    documents = [Document(origin=f.name, body=f.read_bytes()) for f in seed_files]
+    results = list(ahead.clean_each(iter(documents), ahead=True))
+    assert [r[0].origin for r in results] == [d.origin for d in documents]
+    assert all(isinstance(r[1], list) and r[1] for r in results)
+    assert "cleaned in this process" in caplog.text

@@ -14,6 +14,7 @@ the rest are cleaned in the caller.
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import signal
@@ -41,6 +42,7 @@ IN_FLIGHT_PER_WORKER = 4
 PRELOAD = ["monitor.clean", "monitor.clean.html", "monitor.clean.feed", "monitor.clean.wordpress",
            "monitor.clean.text"]
 
+LOG = logging.getLogger(__name__)
 Result = tuple[Document | None, "list[Article] | InputError", float]
 
 
@@ -56,8 +58,7 @@ def clean_each(documents: Iterable[Document | InputError], ahead: bool = False) 
     worker processes clean the next documents while the caller handles this one."""
     count = workers() if ahead else 0
     if count == 0:
-        for document in documents:
-            yield _passed(document) if isinstance(document, InputError) else (document, *timed_clean(document))
+        yield from _inline(documents)
         return
     yield from _pooled(iter(documents), count)
 
@@ -112,22 +113,30 @@ def _passed(error: InputError) -> Result:
 
 
 def _pooled(documents: Iterator, count: int) -> Iterator[Result]:
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")     # never fork a process that may hold threads
-        context.set_forkserver_preload(PRELOAD)
-    else:                                                       # Windows: each worker imports the cleaner
-        context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(count, mp_context=context, initializer=_watch, initargs=(os.getpid(),))
+    try:
+        pool = ProcessPoolExecutor(count, mp_context=_context(), initializer=_watch, initargs=(os.getpid(),))
+    except (OSError, NotImplementedError) as exc:     # no /dev/shm (some containers), no semaphores
+        LOG.warning("documents cleaned in this process: no worker pool here (%s)", exc)
+        yield from _inline(documents)
+        return
     pending: deque[tuple[Document | InputError, Future | None]] = deque()
+    usable = True
     try:
         while True:
             while len(pending) < count * IN_FLIGHT_PER_WORKER and (item := next(documents, None)) is not None:
-                pending.append((item, None if isinstance(item, InputError) else pool.submit(timed_clean, item)))
+                future = None
+                if usable and not isinstance(item, InputError):
+                    try:
+                        future = pool.submit(timed_clean, item)
+                    except (OSError, RuntimeError) as exc:   # a worker could not start; a broken pool
+                        LOG.warning("documents cleaned in this process from %s on: %s", item.origin, exc)
+                        usable = False
+                pending.append((item, future))
             if not pending:
                 return
             item, future = pending.popleft()
             if future is None:
-                yield _passed(item)
+                yield from _inline([item])
                 continue
             try:
                 result = future.result()
@@ -136,9 +145,20 @@ def _pooled(documents: Iterator, count: int) -> Iterator[Result]:
                 break
             yield (item, *result)
         # The pool is broken: what it held, and the rest, are cleaned here.
-        for item, _ in pending:
-            yield _passed(item) if isinstance(item, InputError) else (item, *timed_clean(item))
-        for item in documents:
-            yield _passed(item) if isinstance(item, InputError) else (item, *timed_clean(item))
+        yield from _inline(item for item, _ in pending)
+        yield from _inline(documents)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _context():
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")     # never fork a process that may hold threads
+        context.set_forkserver_preload(PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")                 # Windows: each worker imports the cleaner
+
+
+def _inline(documents: Iterable[Document | InputError]) -> Iterator[Result]:
+    for item in documents:
+        yield _passed(item) if isinstance(item, InputError) else (item, *timed_clean(item))
