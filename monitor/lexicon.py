@@ -58,3 +58,20 @@ def _char(c: str) -> str:
 def alternation_regex(patterns) -> str:
     """A regex alternation of patterns that are already regular expressions."""
     return "|".join(f"(?:{p})" for p in patterns)
+
+
+# Lower case for A-Z only: the same length as the text, so match positions carry over. The
+# claim stage searches long alternations in a text lowered so, without IGNORECASE, which
+# Python's regex engine runs several times slower, and confirms each hit on the text itself.
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def lowered_pattern(source: str) -> re.Pattern:
+    """`source` with its ASCII letters in lower case (escapes and group names kept), compiled
+    without IGNORECASE: on a text lowered by ASCII_LOWER it matches where `source` with
+    IGNORECASE matches the text itself, as long as its cased characters are all ASCII (and
+    the text holds none of the few that fold to ASCII letters: numbers.FOLDS_TO_ASCII)."""
+    if any(not c.isascii() and c.lower() != c.upper() for c in source):
+        raise ValueError("a pattern holds a cased character beyond ASCII: lower-casing it would change it")
+    parts = re.split(r"(\\.|\(\?P<\w+>)", source)       # escapes and group names stay as written
+    return re.compile("".join(p if p.startswith(("\\", "(?P<")) else p.translate(ASCII_LOWER) for p in parts))

@@ -60,8 +60,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "scale": re.compile(rf"\b({scales})\b", re.I),
         "trigger": re.compile(trigger, re.I),
         # The same two for a text in ASCII lower case (see find).
-        "quantity_lower": _lowered(quantity),
-        "trigger_lower": _lowered(trigger),
+        "quantity_lower": lexicon.lowered_pattern(quantity),
+        "trigger_lower": lexicon.lowered_pattern(trigger),
         "multiply": re.compile(
             rf"^(?P<n>{number})\s+(?P<unit>{lexicon.alternation_regex(lexicon.load('nouns')['multipliers']['units'])})\s+of\s+"
             rf"{QUOTES}(?P<m>{DIGITS}|{words})(?:\s+\w+){{0,2}}?\s+each\b", re.I),
@@ -111,16 +111,6 @@ def _next(pattern: re.Pattern, lower: re.Pattern, text: str, lowered: str | None
     return None if hit is None else pattern.match(text, hit.start())
 
 
-def _lowered(source: str) -> re.Pattern:
-    """`source` with its ASCII letters in lower case (escapes and group names kept), compiled
-    without IGNORECASE; it matches an ASCII-lowered text where `source` with IGNORECASE
-    matches the text itself, as long as its cased characters are all ASCII."""
-    if any(not c.isascii() and c.lower() != c.upper() for c in source):
-        raise ValueError("a number pattern holds a cased character beyond ASCII: lower-casing it would change it")
-    parts = re.split(r"(\\.|\(\?P<\w+>)", source)       # escapes and group names stay as written
-    return re.compile("".join(p if p.startswith(("\\", "(?P<")) else p.translate(ASCII_LOWER) for p in parts))
-
-
 def _word_tokens(phrase: str, units: dict) -> list[str]:
     """Words of a number phrase, keeping multi-word units ('a couple') together."""
     multi = sorted((u for u in units if " " in u), key=len, reverse=True)
@@ -129,8 +119,6 @@ def _word_tokens(phrase: str, units: dict) -> list[str]:
     return [w.replace("_", " ") for w in phrase.split() if w != "and"]
 
 
-# Lower case for A-Z only: the same length as the text, so positions carry over.
-ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 # The characters beyond ASCII that a case-insensitive pattern matches to an ASCII letter
 # (every code point tried against (?i)[a-z]; tests/test_speedups.py checks the list). A text
 # holding one is read with the case-insensitive patterns, so the lower-case path finds the same.
@@ -142,7 +130,7 @@ def find(text: str) -> list[Quantity]:
     ASCII lower case without IGNORECASE (a third faster: the patterns are long alternations
     of number words), and each hit matched again on the text as written for its groups."""
     found, pos = [], 0
-    lowered = None if FOLDS_TO_ASCII.search(text) else text.translate(ASCII_LOWER)
+    lowered = None if FOLDS_TO_ASCII.search(text) else text.translate(lexicon.ASCII_LOWER)
     patterns = _patterns()
     if not (patterns["trigger"].search(text) if lowered is None else patterns["trigger_lower"].search(lowered)):
         return found                          # no digit and no number word: nothing to read

@@ -54,7 +54,7 @@ def _cues() -> list[tuple[str, str, re.Pattern, re.Pattern]]:
     for scale in ("truth", "action"):
         for stance, cues in _lex()[scale].items():
             source = rf"{CUE_START}(?:{lexicon.alternation_regex(cues)})(?![\w-])"
-            out.append((scale, stance, re.compile(source.lower()), re.compile(source, re.I)))
+            out.append((scale, stance, lexicon.lowered_pattern(source), re.compile(source, re.I)))
     return out
 
 
@@ -65,10 +65,6 @@ def _any_cue() -> re.Pattern:
     tells for 16 us against 33 us for the seven patterns one by one."""
     inner = [fast.pattern.removeprefix(CUE_START) for _, _, fast, _ in _cues()]
     return re.compile(rf"{CUE_START}(?:{'|'.join(inner)})")
-
-
-# Lower case for A-Z only: the same length as the sentence, so positions carry over.
-ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 @lru_cache(maxsize=1)
@@ -109,7 +105,7 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
 
 def _matches(text: str) -> list[tuple[str, str, re.Match]]:
     """Cue matches, the longest winning where two overlap ('cannot confirm' over 'confirm')."""
-    lowered = text.translate(ASCII_LOWER)
+    lowered = text.translate(lexicon.ASCII_LOWER)
     if not _any_cue().search(lowered):
         return []
     hits = [(scale, stance, exact_match) for scale, stance, fast, exact in _cues() for m in fast.finditer(lowered)

@@ -95,17 +95,17 @@ def _watch(caller: int) -> None:
 
 def _alive(pid: int) -> bool:
     """Whether `pid` runs: a zombie (dead, not yet reaped by its parent) does not."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stat:
-            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except FileNotFoundError:
-        return False
-    except OSError:                       # no /proc here: ask the kernel about the pid
+    if not os.path.exists("/proc/self/stat"):  # no /proc here (macOS, BSD): ask the kernel about the pid
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
             return False
         return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except FileNotFoundError:
+        return False
 
 
 def _passed(error: InputError) -> Result:
