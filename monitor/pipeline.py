@@ -7,13 +7,15 @@ hands the notifiers of the config what they have not delivered yet.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import stat
 import time
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import claims as claim_stage
 from . import clean as clean_stage
@@ -28,6 +30,8 @@ from .store import Store
 # Largest input file read: far above any article or feed file (the biggest real feed in
 # the external set is 1.6 MB), small enough that a stray disk image is refused quickly.
 MAX_INPUT_BYTES = 50 * 1024 * 1024
+# Bytes asked for per read of an input file: large enough that a 50 MB file takes 50 reads.
+READ_CHUNK = 1024 * 1024
 
 
 class Stopwatch:
@@ -75,22 +79,57 @@ class Report:
         return not self.errors
 
 
-def read(path: str) -> Document:
-    """The bytes of one input file, or an InputError naming it and the reason."""
-    file = Path(path)
+def read(path: str, origin: str | None = None, follow: bool = True) -> Document:
+    """The bytes of one input file, or an InputError naming it and the reason. Only regular
+    files are read (a FIFO would wait for a writer for ever, /dev/zero never ends), and at
+    most MAX_INPUT_BYTES counted as they are read: st_size can lie (/proc, a growing file).
+    Without `follow`, a symlink as the last part of `path` is refused."""
+    origin = origin or path
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
     try:
-        if file.is_dir():
-            raise InputError(path, "is a directory, not an article file")
-        size = file.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise InputError(path, f"too large ({size:,} bytes; the limit is {MAX_INPUT_BYTES:,})")
-        return Document(origin=path, body=file.read_bytes())
+        fd = os.open(path, flags)               # non-blocking: opening a FIFO does not wait
+        with os.fdopen(fd, "rb", buffering=0) as file:
+            info = os.fstat(fd)
+            kind = _file_kind(info.st_mode)
+            if kind:
+                raise InputError(origin, kind)
+            if info.st_size > MAX_INPUT_BYTES:      # refused unread; a size that lies low is caught below
+                raise InputError(origin, f"too large ({info.st_size:,} bytes; the limit is {MAX_INPUT_BYTES:,})")
+            body = _read_capped(file, MAX_INPUT_BYTES + 1)
+            if len(body) > MAX_INPUT_BYTES:
+                raise InputError(origin, f"too large (over {MAX_INPUT_BYTES:,} bytes, the limit)")
+            return Document(origin=origin, body=body)
     except FileNotFoundError as exc:
-        raise InputError(path, "no such file") from exc
+        raise InputError(origin, "no such file") from exc
     except PermissionError as exc:
-        raise InputError(path, "unreadable: permission denied") from exc
+        raise InputError(origin, "unreadable: permission denied") from exc
     except OSError as exc:
-        raise InputError(path, f"unreadable: {exc.strerror or exc}") from exc
+        if exc.errno == errno.ELOOP and not follow:
+            raise InputError(origin, "is a symlink; not followed") from exc
+        raise InputError(origin, f"unreadable: {exc.strerror or exc}") from exc
+
+
+def _read_capped(file, limit: int) -> bytes:
+    """At most `limit` bytes, to the end of the file: one read may return less (/proc)."""
+    chunks, size = [], 0
+    while size < limit:
+        chunk = file.read(min(READ_CHUNK, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _file_kind(mode: int) -> str | None:
+    """Why a file of this mode is not read, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a directory, not an article file"
+    kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a character device" if stat.S_ISCHR(mode)
+            else "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "special")
+    return f"not a regular file ({kind}); only regular files are read"
 
 
 def ingest_paths(store: Store, paths: list[str], progress=None) -> Report:
@@ -148,7 +187,7 @@ def ingest_article(store: Store, article: Article, report: Report) -> None:
     clock = report.clock
     with clock("store"):
         print_ = fingerprint(article)
-        known = store.find_article(canonical_url(article.url), article.guid, print_)
+        known = store.find_article(canonical_url(article.url), article.guid, print_, article.published)
         if known is not None and (known["fingerprint"] == print_ or not article.url and not article.guid):
             report.duplicates += 1
             return

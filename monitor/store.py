@@ -99,6 +99,17 @@ def _alive(pid: int | None) -> bool:
     return True
 
 
+def _same_item(row: dict, url: str | None, published: str | None) -> bool:
+    """Whether an article found by GUID alone (its text and URL differ) is this item's earlier
+    version. Feeds do share one GUID between different items (every item's GUID the site's
+    address, or "1"); a GUID is trusted only where link and date do not contradict it: the
+    links differ, so the dates must agree, and where there are no two links, dates that
+    both exist must not differ."""
+    if url and row["canonical"] and url != row["canonical"]:
+        return bool(published and row["published"] and published == row["published"])
+    return not (published and row["published"] and published != row["published"])
+
+
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -111,11 +122,15 @@ class Store:
         self._people: Directory | None = None
         self._people_version = None
         try:
+            # The busy timeout comes first: every later statement, the very first read of a
+            # store another command is creating included, waits for that command's lock.
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.db = sqlite_utils.Database(conn)
+            self._refuse_newer()                # before anything writes, WAL mode included
             self.db.enable_wal()
-            self._migrate()
+            if not self._current():
+                self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
 
@@ -130,7 +145,46 @@ class Store:
             raise StoreError(f"{self.path}: its folder {path.parent} is read-only; SQLite needs to write "
                              f"its -wal and -shm files there")
 
+    def _refuse_newer(self) -> None:
+        """A StoreError when a newer monitor wrote this store: its tables may mean what this
+        monitor does not know, so it is neither written to nor altered, only named."""
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: the store has schema version {version}, newer than this monitor "
+                             f"knows ({SCHEMA_VERSION}); it was written by a newer monitor: upgrade the monitor "
+                             f"to use it (the store is left as it is)")
+
+    def _current(self) -> bool:
+        """Whether the store already holds this version's schema (read only: a store that
+        is up to date is opened without a write, so read-only stores and readers work)."""
+        if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            return False
+        tables = set(self.db.table_names())
+        if any(name not in tables or set(columns) - set(self.db[name].columns_dict)
+               for name, columns in SCHEMA.items()):
+            return False
+        return all(columns in [i.columns for i in self.db[table].indexes] for table, columns in INDEXES)
+
     def _migrate(self) -> None:
+        """Create or migrate the store in one exclusive transaction. A second command opening
+        the same new store waits for it (busy timeout) and then finds it done: two creators
+        never race into "table already exists" or "database is locked"."""
+        self.db.execute("BEGIN EXCLUSIVE")
+        try:
+            self._refuse_newer()                # a newer monitor may have migrated while we waited
+            if not self._current():
+                self._create()
+                if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                    self._upgrade()
+                    self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            if self.db.conn.in_transaction:      # SQLite may have rolled back already (disk full)
+                self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _create(self) -> None:
+        """Missing tables, columns and indexes (inside _migrate's transaction)."""
         for name, columns in SCHEMA.items():
             table = self.db[name]
             if not table.exists():
@@ -141,22 +195,19 @@ class Store:
                     table.add_column(column, kind)
         for table, columns in INDEXES:
             self.db[table].create_index(columns, if_not_exists=True)
-        if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-            self._upgrade()
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _upgrade(self) -> None:
-        """Views and full-text search, made once per schema version (views.py holds their SQL)."""
-        with self.transaction():
-            for name, sql in VIEWS.items():
-                self.db.execute(f"DROP VIEW IF EXISTS {name}")
-                self.db.execute(f"CREATE VIEW {name} AS {sql}")
+        """Views and full-text search, made once per schema version (views.py holds their
+        SQL), inside _migrate's transaction."""
+        for name, sql in VIEWS.items():
+            self.db.execute(f"DROP VIEW IF EXISTS {name}")
+            self.db.execute(f"CREATE VIEW {name} AS {sql}")
         if not self.db["articles"].detect_fts():
             self.db["articles"].enable_fts(FTS_COLUMNS, create_triggers=True)
-        with self.transaction():                # stores from before story_terms: index their stories
-            for story in self.db.query("select id, terms from stories where id not in "
-                                       "(select distinct story_id from story_terms)"):
-                self._index_story(story["id"], json.loads(story["terms"] or "{}"))
+        # stores from before story_terms: index their stories
+        for story in self.db.query("select id, terms from stories where id not in "
+                                   "(select distinct story_id from story_terms)"):
+            self._index_story(story["id"], json.loads(story["terms"] or "{}"))
 
     @contextmanager
     def transaction(self):
@@ -189,13 +240,19 @@ class Store:
                                         "alerts_added": alerts, "errors": json.dumps(errors)})
 
     # articles
-    def find_article(self, url: str | None, guid: str | None, fingerprint: str) -> dict | None:
-        """The stored article with this fingerprint, or the latest version with this URL or GUID."""
+    def find_article(self, url: str | None, guid: str | None, fingerprint: str,
+                     published: str | None = None) -> dict | None:
+        """The stored article with this fingerprint, else the latest version with this URL,
+        else the latest with this GUID when it is the same item (see _same_item)."""
         row = self._one("select * from articles where fingerprint = ?", [fingerprint])
-        if row or not (url or guid):
-            return row
-        return self._one("select * from articles where (canonical = ? and ? is not null) or (guid = ? and ? is not null) "
-                         "order by version desc limit 1", [url, url, guid, guid])
+        if row is None and url:
+            row = self._one("select * from articles where canonical = ? order by version desc, id desc limit 1",
+                            [url])
+        if row is None and guid:
+            row = self._one("select * from articles where guid = ? order by version desc, id desc limit 1", [guid])
+            if row is not None and not _same_item(row, url, published):
+                return None
+        return row
 
     def add_article(self, row: dict) -> int:
         return self._insert("articles", {**row, "ingested": now()})

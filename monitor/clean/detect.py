@@ -32,6 +32,8 @@ XML_ENCODING = re.compile(r"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 def sniff(document: Document) -> tuple[str, object]:
     """(kind, payload): payload is parsed JSON for JSON kinds, decoded text otherwise."""
     document = _narrow(document)
+    if b"\x00" in document.body:
+        document = replace(document, body=without_stray_nuls(document.body))
     body = document.body
     if not body.strip():
         raise InputError(document.origin, "empty input")
@@ -59,6 +61,18 @@ def _narrow(document: Document) -> Document:
         raise InputError(document.origin, f"broken {codec.upper()}: {exc.reason}") from exc
     text = XML_ENCODING.sub(lambda m: f"{m.group(1)}{m.group(2)}utf-8{m.group(2)}", text, count=1)
     return replace(document, body=text.encode("utf-8"))
+
+
+def without_stray_nuls(body: bytes) -> bytes:
+    """The body without its NUL bytes when they are stray: a few in a text, left by a bad
+    export or a broken CMS (XML parsers and the binary check below would drop the whole
+    document for one). Many NULs (binary, or UTF-16/32 without a mark) are left as they are."""
+    if b"\x00" not in body or any(body.startswith(mark) for mark, _ in WIDE):
+        return body
+    sample = body[:SNIFF_BYTES]
+    if sample.count(0) > BINARY_CONTROL_SHARE * len(sample):
+        return body
+    return body.replace(b"\x00", b"")
 
 
 def decode(body: bytes) -> str:

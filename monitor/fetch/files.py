@@ -1,7 +1,9 @@
 """`files` sources: a folder (and its `glob`); new or changed files are ingested, in name order.
 
 A file is new when its path was not seen before, changed when its size or modification
-time moved. Hidden files and folders are skipped.
+time moved. Hidden files and folders are skipped. A source stays inside its folder: a
+symlink (to a file or a folder) that leads out of it is not read, with a warning; one that
+stays inside is read like the file it points to.
 """
 from __future__ import annotations
 
@@ -16,22 +18,33 @@ SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".xml", ".rss"
 
 
 def fetch(source, state: dict, client: Client) -> Batch:
-    from ..pipeline import read             # the pipeline's reader: one set of rules for files
     folder = Path(source.path)
     if not folder.is_dir():
         raise FetchError(f"{folder}: not a folder")
+    root = folder.resolve()
     seen = dict(state.get("files", {}))
     batch = Batch(state={"files": seen})
-    for path in sorted(p for p in folder.glob(source.glob) if p.is_file() and _wanted(p, folder)):
-        stamp = [path.stat().st_mtime_ns, path.stat().st_size]
+    for path in sorted(p for p in folder.glob(source.glob) if _wanted(p, folder) and p.is_file()):
+        real = path.resolve()
+        if root not in real.parents:
+            batch.warnings.append(f"{source.name}: {path}: leads to {real}, outside the folder {folder}: not read")
+            continue
+        stamp = [real.stat().st_mtime_ns, real.stat().st_size]
         if seen.get(str(path)) == stamp:
             continue
-        try:
-            batch.documents.append(read(str(path)))
-        except InputError as exc:
-            batch.errors.append(str(exc))
+        _read(str(path), real, batch)
         seen[str(path)] = stamp
     return batch
+
+
+def _read(path: str, real: Path, batch: Batch) -> None:
+    """The file at its checked real path, named by its path in the folder; the last part
+    is not followed, so a symlink swapped in after the check is refused, not read."""
+    from ..pipeline import read             # the pipeline's reader: one set of rules for files
+    try:
+        batch.documents.append(read(str(real), origin=path, follow=False))
+    except InputError as exc:
+        batch.errors.append(str(exc))
 
 
 def _wanted(path: Path, folder: Path) -> bool:

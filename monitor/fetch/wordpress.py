@@ -2,26 +2,42 @@
 
 Pages are read with `per_page`, `orderby=modified`, `modified_after` (the newest
 modification seen, once there is one) and `_embed=author`; `X-WP-TotalPages` says where
-the list ends, and a 400 past the last page means the end as well.
+the list ends, and a 400 past the last page means the end as well. A site is given by its
+address (`https://example.org/blog`), its API (`.../wp-json/` or `.../wp-json/wp/v2/posts`,
+filters such as `?categories=5` kept) or, on a site with plain permalinks, the API's
+`?rest_route=` form (`https://example.org/?rest_route=/wp/v2/posts`).
 """
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..records import Document
 from . import Batch
 from .http import Client, FetchError
 
 
+POSTS = "/wp/v2/posts"
+
+
 def endpoint(site: str, source, page: int, after: str | None) -> str:
+    """The URL of one page of posts, in the form the site was given in."""
     query = {"per_page": source.per_page, "page": page, "orderby": "modified", "order": "desc", "_embed": "author"}
     if after:
         query["modified_after"] = after
-    base = site.rstrip("/")
-    if "/wp-json/" not in base:
-        base += "/wp-json/wp/v2/posts"
-    return f"{base}?{urlencode(query)}"
+    parts = urlsplit(site)
+    given = parse_qsl(parts.query, keep_blank_values=True)
+    path = parts.path
+    if any(key == "rest_route" for key, _ in given):
+        given = [(k, v if k != "rest_route" or v.strip("/") else POSTS) for k, v in given]
+    elif "/wp-json" in path:
+        if path.rstrip("/").endswith("/wp-json"):
+            path = path.rstrip("/") + POSTS
+    else:
+        path = path.rstrip("/") + "/wp-json" + POSTS
+    # The site's own parameters first (rest_route, filters), then the paging, which wins.
+    kept = [(k, v) for k, v in given if k not in query]
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(kept + list(query.items()), safe="/"), ""))
 
 
 def fetch(source, state: dict, client: Client) -> Batch:
