@@ -3,7 +3,8 @@
 One entry per alert with an id that stays the same across rewrites and stores (a UUID made
 from what the alert says), its evidence in the entry, and a link to the article when it is
 on the web. ElementTree writes the XML, so every text is escaped; characters XML 1.0 cannot
-hold (control characters, NUL) are dropped first.
+hold (control characters, NUL) are dropped first, and so are the invisible format characters
+(bidi overrides, zero-width spaces) that would reorder or hide what a reader shows.
 """
 from __future__ import annotations
 
@@ -13,13 +14,18 @@ import xml.etree.ElementTree as ET
 
 from markupsafe import Markup
 
-from .model import change_text, is_web, link_of, web_url
+from .model import change_text, flat, is_web, link_of, web_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 # The namespace of the entries' UUIDs: fixed, so that the same alert always has the same id.
 NAMESPACE = uuid.UUID("5b0c6f43-6d8e-4a3e-9d4e-6d6f6e69746f")
 # Characters XML 1.0 does not allow (C0 controls but tab, newline and CR; surrogates; FFFE/FFFF).
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Unicode's format characters (category Cf) that a reader would act on unseen: soft hyphen,
+# Arabic letter mark, zero-width spaces and joiners, LRM/RLM, bidi embeddings, overrides and
+# isolates, word joiners and invisible operators, BOM, interlinear annotations.
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+                       "\ufff9-\ufffb]")
 
 
 def entry_id(alert: dict) -> str:
@@ -76,9 +82,9 @@ def _q(tag: str) -> str:
 
 def _text(parent: ET.Element, tag: str, value: str) -> ET.Element:
     element = ET.SubElement(parent, _q(tag))
-    element.text = _clean(str(value))
+    element.text = flat(_clean(str(value)))         # every text element is one line
     return element
 
 
 def _clean(text: str) -> str:
-    return NOT_XML.sub("", text)
+    return INVISIBLE.sub("", NOT_XML.sub("", text))

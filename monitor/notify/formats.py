@@ -6,6 +6,7 @@ Each renderer takes a `Digest` and returns a string; `RENDERERS` keys them by fo
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 from tabulate import tabulate
@@ -24,7 +25,16 @@ TEXT_WIDTH = 76
 
 
 def as_json(digest: Digest) -> str:
-    return "\n".join(json.dumps(contract_record(row), ensure_ascii=False) for row in digest.alerts)
+    return "\n".join(_visible(json.dumps(contract_record(row), ensure_ascii=False)) for row in digest.alerts)
+
+
+def _visible(line: str) -> str:
+    """JSON keeps every character of the data, but the ones a terminal would act on or hide
+    (bidi overrides, zero-width and other format characters, line separators) are written as
+    \\u escapes, which any JSON reader turns back into the same string."""
+    if line.isprintable():
+        return line
+    return "".join(c if c.isprintable() else json.dumps(c)[1:-1] for c in line)
 
 
 def contract_record(row: dict) -> dict:
@@ -44,8 +54,8 @@ def _number(value):
 def as_table(digest: Digest) -> str:
     if not digest.alerts:
         return "No alerts."
-    rows = [[row["id"], row["kind"], row["change"], _cut(row["subject"]), _cut(row["actor"] or "", 32),
-             change_text(row), row.get("published") or ""] for row in digest.alerts]
+    rows = [[row["id"], row["kind"], row["change"], _cut(_flat(row["subject"])), _cut(_flat(row["actor"] or ""), 32),
+             change_text(row), _flat(row.get("published") or "")] for row in digest.alerts]
     return tabulate(rows, headers=["id", "kind", "change", "subject", "actor", "before → after", "published"])
 
 
@@ -77,8 +87,8 @@ def _md_history(section: Section) -> list[str]:
     lines = ["| date | source | value | change | article |", "|---|---|---|---|---|"]
     for p in section.history[section.earlier:]:
         mark = f"**{p.change.replace('_', ' ')}**" if p.change else ""
-        lines.append(f"| {p.date} | {_cell(p.source)} | {'**' + p.shown + '**' if p.change else p.shown} | {mark} "
-                     f"| {_cell(_md_link(p.link, p.title))} |")
+        lines.append(f"| {_md(p.date)} | {_cell(_md(p.source))} | {'**' + p.shown + '**' if p.change else p.shown} "
+                     f"| {mark} | {_cell(_md_link(p.link, p.title))} |")
     if section.earlier:
         lines.append(f"\n{section.earlier} earlier row(s) not shown.")
     return lines + [""]
@@ -87,16 +97,24 @@ def _md_history(section: Section) -> list[str]:
 def _md_alert(row: dict) -> list[str]:
     lines = [f"- **{change_text(row)}** ({row['change'].replace('_', ' ')}) — {_md(row.get('actor') or 'unattributed')}",
              f"  - now: “{_md(row['evidence'])}” — {_md_link(link_of(row), row.get('title'))}"
-             f"{', ' + row['published'] if row.get('published') else ''}"]
+             f"{', ' + _md(row['published']) if row.get('published') else ''}"]
     if row.get("previous_evidence"):
         lines.append(f"  - before: “{_md(row['previous_evidence'])}” — {_md_link(link_of(row, True), None)}"
-                     f"{', ' + row['previous_published'] if row.get('previous_published') else ''}")
+                     f"{', ' + _md(row['previous_published']) if row.get('previous_published') else ''}")
     return lines + [""]
 
 
+# Markdown syntax in article text, backslash-escaped (CommonMark and Python-Markdown, which
+# apprise uses, both honour these escapes): brackets cannot open a link, an image or a link
+# reference, a backtick cannot open code around our own links, asterisks and underscores cannot
+# open emphasis, and a backslash cannot undo an escape of ours. Angle brackets become entities,
+# so no raw HTML and no <scheme:...> autolink.
+MD_SYNTAX = re.compile(r"([\\`*_\[\]])")
+
+
 def _md(text: str) -> str:
-    """Article text is data: no raw HTML, and no line breaks that would start a heading or list."""
-    return " ".join(str(text).split()).replace("<", "&lt;").replace(">", "&gt;")
+    """Article text is data: one line (no heading, list or section can start), no markup."""
+    return MD_SYNTAX.sub(r"\\\1", _flat(text)).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _cell(text: str) -> str:
@@ -104,12 +122,17 @@ def _cell(text: str) -> str:
 
 
 def _md_link(target: str | None, title: str | None) -> str:
+    """Only an http(s) article becomes a link, its URL percent-encoded; anything else is text."""
     if not target:
         return "unknown article"
-    text = _md(title or target).replace("[", "(").replace("]", ")")
     if is_web(target):
-        return f"[{text}](<{web_url(target)}>)"
-    return f"{text} (`{_md(target).replace('`', '')}`)" if title else f"`{_md(target).replace('`', '')}`"
+        return f"[{_md(title or target)}](<{web_url(target)}>)"
+    return f"{_md(title)} ({_md_code(target)})" if title else _md_code(target)
+
+
+def _md_code(text: str) -> str:
+    """A path in a code span, where nothing is markup; a backtick in it would end the span."""
+    return f"`{_flat(text).replace('`', chr(39))}`"
 
 
 # ---- plain text -------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ def _figure_timeline(store, subject: dict, labels: dict, evidence: bool) -> str:
         mark = "past" if c["past"] else f"{alert['change']} (was {show_value(alert['previous_value'])})" if alert else ""
         rows.append([_date(c), c["article_id"], _flat(c["actor"] or "the outlet"), show_value(c["value"], c["unit"], c),
                      mark] + ([_wrapped(c["sentence"])] if evidence else []))
-    head = f"Figure: {subject['label']}  (story {subject['story_id']}: {labels.get(subject['story_id'], '?')})"
+    head = f"Figure: {_flat(subject['label'])}  (story {subject['story_id']}: {_label(labels, subject['story_id'])})"
     return head + "\n" + tabulate(rows, headers=["date", "article", "source", "value", "change"]
                                   + (["sentence"] if evidence else []))
 
@@ -44,7 +44,7 @@ def _topic_timeline(store, topic: dict, labels: dict, evidence: bool) -> str:
         rows.append([_date(c), c["article_id"], _flat(c["actor"] or ""), c["stance"], _flat(c["cue"] or ""), mark]
                     + ([_wrapped(c["sentence"])] if evidence else []))
     head = (f"Position ({topic['scale']}): {_flat(topic['label'])}  "
-            f"(story {topic['story_id']}: {labels.get(topic['story_id'], '?')})")
+            f"(story {topic['story_id']}: {_label(labels, topic['story_id'])})")
     return head + "\n" + tabulate(rows, headers=["date", "article", "actor", "stance", "cue", "change"]
                                   + (["sentence"] if evidence else []))
 
@@ -52,8 +52,9 @@ def _topic_timeline(store, topic: dict, labels: dict, evidence: bool) -> str:
 def claims(store, article: dict) -> str:
     """One article's header, then each figure and position read from it with its sentence."""
     out = [f"Article {article['id']} (version {article.get('version') or 1}): {_flat(article['title'] or 'untitled')}",
-           f"  {article['url'] or article['origin']}",
-           f"  published {article['published'] or UNDATED}, format {article['format']}, story {article['story_id']}", ""]
+           f"  {_flat(article['url'] or article['origin'])}",
+           f"  published {_flat(article['published'] or UNDATED)}, format {article['format']}, "
+           f"story {article['story_id']}", ""]
     rows = store.claims_of(article["id"])
     if not rows:
         return "\n".join(out + ["No claims read from this article."])
@@ -72,7 +73,11 @@ def claims(store, article: dict) -> str:
 
 
 def _date(row: dict) -> str:
-    return (row["published"] or "")[:10] or UNDATED
+    return _flat((row["published"] or "")[:10]) or UNDATED
+
+
+def _label(labels: dict, story_id) -> str:
+    return _flat(labels.get(story_id) or "?")
 
 
 def _wrapped(sentence: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -20,7 +21,8 @@ from urllib.parse import quote
 TABLE_ROWS = 20
 CHART_POINTS = 60
 # Alert fields a digest shows as text: made one printable line each, whatever the article held.
-DISPLAYED = ("subject", "actor", "evidence", "previous_evidence", "title", "story", "article", "previous_article")
+DISPLAYED = ("subject", "actor", "evidence", "previous_evidence", "title", "story", "article", "previous_article",
+             "published", "previous_published")
 # What a history row shows for an article that gives no date (its place is its arrival order).
 UNDATED = "undated"
 
@@ -160,7 +162,7 @@ def _history(claims: list[dict], alerts: list[dict]) -> list[Point]:
         if key in seen or c.get("past"):
             continue
         seen.add(key)
-        points.append(Point(article_id=c["article_id"], date=(c["published"] or "")[:10] or UNDATED,
+        points.append(Point(article_id=c["article_id"], date=flat((c["published"] or "")[:10]) or UNDATED,
                             source=flat(c["actor"] or "the outlet"), source_key=c["actor_key"] or "",
                             value=c["value"], shown=show_value(c["value"], c.get("unit"), c),
                             sentence=flat(c["sentence"]), link=c["url"] or c["origin"],
@@ -220,8 +222,9 @@ def is_web(target: str | None) -> bool:
 
 def web_url(target: str) -> str:
     """An http(s) URL with every character that could end an attribute, a Markdown link or an
-    XML value percent-encoded (quotes, angle brackets, spaces, controls); the rest kept."""
-    return quote(flat(target), safe=URL_SAFE)
+    XML value percent-encoded (quotes, angle brackets, spaces, controls, and invisible format
+    characters such as bidi overrides); the rest kept."""
+    return quote(str(target).strip(), safe=URL_SAFE)
 
 
 # RFC 3986 reserved and unreserved characters, and % so that existing escapes stay as they are.
@@ -229,5 +232,12 @@ URL_SAFE = ":/?#[]@!$&'()*+,;=%-._~"
 
 
 def flat(text) -> str:
-    """One line of printable text: a title or a sentence cannot add lines to a digest or a header."""
-    return " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
+    """One line of printable text: a title or a sentence cannot add lines to a digest or a header,
+    and no invisible format character (bidi overrides and isolates U+202A-E, U+2066-9, the marks
+    U+200E/F and U+061C, zero-width spaces) can reorder or hide what a terminal or reader shows.
+    Format characters are removed, since they stand between letters; other non-printable
+    characters (line breaks, controls) become spaces, since they separate words."""
+    text = str(text)
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else "" if unicodedata.category(c) == "Cf" else " " for c in text)
+    return " ".join(text.split())

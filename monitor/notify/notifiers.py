@@ -9,38 +9,27 @@ repeat that one message, never more).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import smtplib
-import ssl
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+import json
 from pathlib import Path
-
-import httpx
 
 from .. import __version__
 from ..errors import MonitorError
 from . import atom
+from .deadline import Deadline, NotifyError, post_json
 from .files import write_atomically
 from .formats import as_markdown, as_text, contract_record
 from .html import as_html
-from .model import Digest, build, flat
+from .mail import mail_message, subject_line, to_email  # noqa: F401  (mail_message: where callers found it)
+from .model import Digest, build
 
 RENDER = {"html": as_html, "md": as_markdown, "text": as_text}
 SUFFIX = {"html": ".html", "md": ".md", "text": ".txt"}
-# Longest mail subject we write: RFC 5322 advises lines under 78 characters, and clients cut
-# subjects near there anyway.
-SUBJECT_CHARS = 120
 
 
 # Alerts in one message at most. A notifier added to a store with a long history starts with
 # that backlog; it goes out this many at a time, one message per pass, oldest first, rather
 # than as one message no mail server or reader would take.
 MAX_PER_MESSAGE = 200
-
-
-class NotifyError(MonitorError):
-    """A notifier that could not deliver: names it and the reason."""
 
 
 def deliver(notifiers, store, run_ids: list[int] | None = None, log=None) -> list[str]:
@@ -55,7 +44,7 @@ def deliver(notifiers, store, run_ids: list[int] | None = None, log=None) -> lis
                        window="new since the last delivery", title=f"monitor: {_count(pending)}")
         try:
             SENDERS[notifier.kind](notifier, digest, store)
-        except NotifyError as exc:
+        except MonitorError as exc:     # NotifyError, OutputError: each sender turns its library's errors into ours
             errors.append(f"notifier {notifier.name}: {exc}")
             store.save_notifier({**state, "failures": (state.get("failures") or 0) + 1, "last_error": str(exc)})
             continue
@@ -99,76 +88,14 @@ def to_atom(notifier, digest: Digest, store) -> None:
 # ---- webhook: the alerts as JSON ------------------------------------------------------------------
 
 def to_webhook(notifier, digest: Digest, store) -> None:
-    """POST {"text": totals, "alerts": [contract records]}: "text" shows in Slack-style receivers."""
+    """POST {"text": totals, "alerts": [contract records]}: "text" shows in Slack-style receivers.
+    The notifier's timeout is a total deadline for the whole exchange."""
     payload = {"text": digest.totals, "alerts": [contract_record(a) for a in digest.alerts],
                "monitor": __version__}
-    try:
-        response = httpx.post(notifier.url, json=payload, timeout=notifier.timeout, follow_redirects=False,
-                              headers={"User-Agent": f"monitor/{__version__}"})
-    except httpx.HTTPError as exc:
-        raise NotifyError(f"{notifier.url}: {type(exc).__name__}: {exc}") from exc
-    if not 200 <= response.status_code < 300:
-        raise NotifyError(f"{notifier.url}: HTTP {response.status_code}")
-
-
-# ---- email: one message per pass, text and HTML --------------------------------------------------
-
-def to_email(notifier, digest: Digest, store) -> None:
-    message = mail_message(notifier, digest)
-    try:
-        with _smtp(notifier) as smtp:
-            if notifier.username:
-                smtp.login(notifier.username, _password(notifier))
-            smtp.send_message(message)
-    except (smtplib.SMTPException, OSError) as exc:
-        raise NotifyError(f"{notifier.host}:{notifier.port}: {type(exc).__name__}: {exc}") from exc
-
-
-def mail_message(notifier, digest: Digest) -> EmailMessage:
-    message = EmailMessage()
-    message["Subject"] = subject_line(digest)
-    message["From"] = notifier.sender
-    message["To"] = ", ".join(notifier.to)
-    message["Date"] = formatdate(usegmt=True)
-    message["Message-ID"] = make_msgid(domain=notifier.sender.rsplit("@", 1)[-1])
-    message.set_content(as_text(digest) if notifier.format != "md" else as_markdown(digest))
-    if notifier.format == "html":
-        message.add_alternative(as_html(digest), subtype="html")
-    return message
-
-
-def subject_line(digest: Digest) -> str:
-    """"monitor: 3 new alerts: <first story>", one line whatever a story's label holds."""
-    stories = [s.label for s in digest.stories]
-    text = digest.title + (f": {stories[0]}" if stories else "") + (f" and {len(stories) - 1} more"
-                                                                    if len(stories) > 1 else "")
-    line = flat(text)
-    return line if len(line) <= SUBJECT_CHARS else line[:SUBJECT_CHARS - 1] + "…"
-
-
-def _smtp(notifier):
-    context = ssl.create_default_context(cafile=notifier.ca_file)
-    if notifier.tls == "ssl":
-        return smtplib.SMTP_SSL(notifier.host, notifier.port, timeout=notifier.timeout, context=context)
-    smtp = smtplib.SMTP(notifier.host, notifier.port, timeout=notifier.timeout)
-    if notifier.tls == "starttls":
-        try:
-            smtp.starttls(context=context)      # raises if the server does not offer it: never fall back
-        except BaseException:
-            smtp.close()
-            raise
-    return smtp
-
-
-def _password(notifier) -> str:
-    if notifier.password_env:
-        value = os.environ.get(notifier.password_env)
-        if value is None:
-            raise NotifyError(f"the environment variable {notifier.password_env} (password_env) is not set")
-        return value
-    if notifier.password is None:
-        raise NotifyError("username is set but neither password_env nor password is")
-    return notifier.password
+    with Deadline(notifier.timeout) as deadline:
+        status = post_json(notifier.url, json.dumps(payload).encode(), deadline, f"monitor/{__version__}")
+    if not 200 <= status < 300:
+        raise NotifyError(f"{notifier.url}: HTTP {status}")
 
 
 # ---- apprise: the many other services --------------------------------------------------------------
