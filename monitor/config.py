@@ -5,10 +5,15 @@ An error names the key, the value and what is allowed:
 """
 from __future__ import annotations
 
+import ipaddress
+import os
 import re
+import stat
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import MonitorError
 from .fetch import http
@@ -25,6 +30,16 @@ NOTIFY_TIMEOUT = 30.0
 ATOM_ENTRIES = 100
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# The longest duration the config takes: a source fetched less than once a year is not being
+# watched, so a longer value is a typo; it also keeps `now + every` far inside the dates
+# datetime can hold, which inf or 1e308 overflowed in `status` and the daemon.
+DURATION_MAX = 366 * 86400.0
+# A config file larger than this is not one: the sample is 3 KB, a thousand sources about 200 KB.
+CONFIG_MAX_BYTES = 1024 * 1024
+# Characters a name may not hold: names are printed at the start of log lines, so a line
+# break, an escape sequence or a bidi override in one would forge or disguise a line.
+# (Zero-width joiners stay: Persian and Indic names need them.)
+BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # A source failing this many times in a row is disabled until `monitor enable` (or a config
 # edit that sets enabled again): five failures at 15-minute intervals is over an hour down.
 MAX_FAILURES = 5
@@ -49,6 +64,7 @@ class Source:
     per_page: int = 20
     max_pages: int = 5
     glob: str = "**/*"
+    allow_private: bool | None = None   # None (made in code): the client's own policy
 
     @property
     def target(self) -> str:
@@ -102,7 +118,7 @@ class Config:
 def load(path: str | Path) -> Config:
     file = Path(path)
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        data = tomllib.loads(_read(file))
     except FileNotFoundError as exc:
         raise ConfigError(f"{file}: no such config file") from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -112,21 +128,44 @@ def load(path: str | Path) -> Config:
     return _config(file, data)
 
 
+FILE_TYPES = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+              (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _read(file: Path) -> str:
+    """The config's text. Opened without blocking and checked to be a regular file before a
+    byte is read: a FIFO would wait for a writer for ever, /dev/zero would fill memory."""
+    fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in FILE_TYPES if test(mode)), "a special file")
+            raise ConfigError(f"{file}: not a regular file ({kind}); give the path of a TOML config file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(CONFIG_MAX_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(raw) > CONFIG_MAX_BYTES:
+        raise ConfigError(f"{file}: over {CONFIG_MAX_BYTES:,} bytes, too large for a config file")
+    return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")   # as text mode read it
+
+
 def _config(file: Path, data: dict) -> Config:
     _only(file, "", data, {"store", "fetch", "sources", "notifiers"})
     store = data.get("store", {})
     _only(file, "store", store, {"path"})
     store_path = _string(file, "store.path", store.get("path", "monitor.db"))
+    fetch = _fetch(file, data.get("fetch", {}))
     sources = data.get("sources", [])
     if not isinstance(sources, list):
         raise ConfigError(f"{file}: sources must be an array of tables ([[sources]])")
-    parsed = tuple(_source(file, i, s) for i, s in enumerate(sources))
+    parsed = tuple(_source(file, i, s, fetch.allow_private) for i, s in enumerate(sources))
     names = [s.name for s in parsed]
     duplicate = next((n for n in names if names.count(n) > 1), None)
     if duplicate:
         raise ConfigError(f"{file}: sources: the name {duplicate!r} is used twice; names must be unique")
     return Config(path=str(file), store=str(_relative(file, store_path)),
-                  fetch=_fetch(file, data.get("fetch", {})), sources=parsed,
+                  fetch=fetch, sources=parsed,
                   notifiers=_notifiers(file, data.get("notifiers", [])))
 
 
@@ -170,6 +209,8 @@ def _notifier(file: Path, key: str, table) -> Notifier:
     tls = get("tls", "starttls")
     if tls not in TLS_MODES:
         raise ConfigError(f"{file}: {key}.tls = {tls!r}: use one of {', '.join(TLS_MODES)}")
+    if kind == "email":
+        _no_password_in_clear(file, key, table)
     url = get("url")
     if url is not None and (not isinstance(url, str) or not re.match(r"^https?://[^\s/]+", url)):
         raise ConfigError(f"{file}: {key}.url = {url!r}: a webhook needs an http:// or https:// URL")
@@ -178,7 +219,7 @@ def _notifier(file: Path, key: str, table) -> Notifier:
         if name in required and get(name) in ([], ""):
             raise ConfigError(f"{file}: {key}.{name} is empty: a {kind} notifier needs at least one")
     return Notifier(
-        name=_string(file, f"{key}.name", get("name", kind)), kind=kind, format=fmt, url=url,
+        name=_name(file, f"{key}.name", get("name", kind)), kind=kind, format=fmt, url=url,
         path=str(_relative(file, _string(file, f"{key}.path", path))) if path is not None else None,
         urls=_strings(file, f"{key}.urls", get("urls", [])), host=_optional(file, f"{key}.host", get("host")),
         port=_int(file, f"{key}.port", get("port", 465 if tls == "ssl" else 587), 1, 65535), tls=tls,
@@ -191,6 +232,27 @@ def _notifier(file: Path, key: str, table) -> Notifier:
         title=_string(file, f"{key}.title", get("title", "monitor alerts")),
         max_entries=_int(file, f"{key}.max_entries", get("max_entries", ATOM_ENTRIES), 1, 10_000),
         timeout=duration(file, f"{key}.timeout", get("timeout", NOTIFY_TIMEOUT)))
+
+
+def _no_password_in_clear(file: Path, key: str, table: dict) -> None:
+    """tls = "none" with a login sends the password as readable text: only to this machine."""
+    if table.get("tls") != "none" or not any(table.get(k) for k in ("username", "password", "password_env")):
+        return
+    host = table.get("host")
+    if isinstance(host, str) and not _local(host):
+        raise ConfigError(f"{file}: {key}.tls = 'none': the password would cross the network in clear text to "
+                          f"{host!r}; use tls = \"starttls\" or \"ssl\" (\"none\" only for a relay on this machine, "
+                          f"such as localhost)")
+
+
+def _local(host: str) -> bool:
+    """A host on this machine: localhost or a loopback address (no DNS asked)."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _optional(file: Path, key: str, value) -> str | None:
@@ -228,38 +290,85 @@ def _fetch(file: Path, table: dict) -> Fetch:
         user_agent=_string(file, "fetch.user_agent", table.get("user_agent", d.user_agent)))
 
 
-def _source(file: Path, i: int, table) -> Source:
+def _source(file: Path, i: int, table, allow_private: bool) -> Source:
     key = f"sources[{i}]"
     if not isinstance(table, dict):
         raise ConfigError(f"{file}: {key} must be a table")
     _only(file, key, table, {"name", "kind", "url", "path", "glob", "every", "enabled", "fetch_article", "per_page",
-                                 "max_pages"})
+                                 "max_pages", "allow_private"})
     kind = table.get("kind")
     if kind not in KINDS:
         raise ConfigError(f"{file}: {key}.kind = {kind!r}: use one of {', '.join(KINDS)}")
-    name = _string(file, f"{key}.name", table.get("name"))
+    name = _name(file, f"{key}.name", table.get("name"))
+    allow_private = _bool(file, f"{key}.allow_private", table.get("allow_private", allow_private))
     url, path = table.get("url"), table.get("path")
     if kind == "files":
         path = str(_relative(file, _string(file, f"{key}.path", path)))
     elif not isinstance(url, str) or not re.match(r"^https?://[^\s/]+", url):
         raise ConfigError(f"{file}: {key}.url = {url!r}: a {kind} source needs an http:// or https:// URL")
+    else:
+        _reachable(file, f"{key}.url", url, allow_private)
     return Source(name=name, kind=kind, url=url if kind != "files" else None, path=path if kind == "files" else None,
                   every=duration(file, f"{key}.every", table.get("every", "15m")),
                   enabled=_bool(file, f"{key}.enabled", table.get("enabled", True)),
                   fetch_article=_bool(file, f"{key}.fetch_article", table.get("fetch_article", True)),
                   per_page=_int(file, f"{key}.per_page", table.get("per_page", 20), 1, 100),
                   max_pages=_int(file, f"{key}.max_pages", table.get("max_pages", 5), 1),
-                  glob=_string(file, f"{key}.glob", table.get("glob", "**/*")))
+                  glob=_glob(file, f"{key}.glob", table.get("glob", "**/*")), allow_private=allow_private)
+
+
+def _reachable(file: Path, key: str, url: str, allow_private: bool) -> None:
+    """A URL whose host is a literal address the fetcher would refuse is refused now, where
+    the key can be named (a host name is checked when it resolves, at each fetch)."""
+    try:
+        literal = http.literal_address(urlsplit(url).hostname or "")
+    except ValueError as exc:
+        raise ConfigError(f"{file}: {key} = {url!r}: not a usable URL ({exc})") from exc
+    reason = literal and http.address_refused(literal, allow_private)
+    if not reason:
+        return
+    if "metadata" in reason:
+        raise ConfigError(f"{file}: {key} = {url!r}: {reason}, never fetched")
+    raise ConfigError(f"{file}: {key} = {url!r}: {reason}; use a public address, or set allow_private = true "
+                      f"on this source if it is meant to reach this network")
+
+
+def _glob(file: Path, key: str, value) -> str:
+    """A pattern that stays inside the source's folder (Path.glob raises on an absolute one,
+    and ".." climbs out)."""
+    pattern = _string(file, key, value)
+    if pattern.startswith(("/", "\\")) or Path(pattern).is_absolute() or ".." in re.split(r"[/\\]", pattern):
+        raise ConfigError(f"{file}: {key} = {value!r}: a pattern inside the folder is required, such as \"*.txt\" "
+                          f"or \"**/*.md\" (not absolute, no \"..\")")
+    return pattern
+
+
+def _name(file: Path, key: str, value) -> str:
+    name = _string(file, key, value)
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in BIDI_CONTROLS for c in name):
+        raise ConfigError(f"{file}: {key} = {value!r}: a name without control characters (line breaks, tabs, "
+                          f"escapes, bidi overrides) is required")
+    return name
 
 
 def duration(file: Path, key: str, value) -> float:
-    """Seconds from "30s", "15m", "1h", "1d" or a number of seconds."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
-        return float(value)
+    """Seconds from "30s", "15m", "1h", "1d" or a number of seconds: finite, over 0 and at
+    most DURATION_MAX."""
+    seconds = _seconds(value)
+    if seconds is None or not 0 < seconds <= DURATION_MAX:       # NaN fails both comparisons
+        raise ConfigError(f"{file}: {key} = {value!r}: use a duration such as \"30s\", \"15m\", \"1h\" or \"1d\", "
+                          f"up to a year (\"366d\")")
+    return seconds
+
+
+def _seconds(value) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:
+            return None
     match = DURATION.match(value) if isinstance(value, str) else None
-    if not match or float(match.group(1)) <= 0:
-        raise ConfigError(f"{file}: {key} = {value!r}: use a duration such as \"30s\", \"15m\", \"1h\" or \"1d\"")
-    return float(match.group(1)) * SECONDS[match.group(2)]
+    return float(match.group(1)) * SECONDS[match.group(2)] if match else None
 
 
 def _only(file: Path, key: str, table: dict, allowed: set[str]) -> None:

@@ -3,6 +3,11 @@
 Public entry point: `fetch(source, state, client) -> Batch`. A fetcher never raises for one
 bad item: item errors are kept in the batch and the rest goes on; a failing source raises
 FetchError, which the scheduler records against that source alone.
+
+Each fetch runs under its source's address policy (`http.address_policy`): the source's own
+`allow_private`, so one intranet source does not open every feed's redirects and linked
+pages to the intranet. The fetchers (and whatever wraps the shared client) need not know:
+every request they make in this thread is checked by it.
 """
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ import importlib
 from dataclasses import dataclass, field
 
 from ..records import Document
-from .http import Client, FetchError, RetryLater
+from .http import Client, FetchError, RetryLater, address_policy
 
 # kind -> "module:function"; a new kind of source is one entry.
 FETCHERS = {"feed": "feeds:fetch", "wordpress": "wordpress:fetch", "page": "pages:fetch", "files": "files:fetch"}
@@ -28,7 +33,9 @@ class Batch:
 
 
 def fetch(source, state: dict, client: Client) -> Batch:
-    return fetcher(source.kind)(source, dict(state), client)
+    # None (a Source made in code without the key): the client's own policy
+    with address_policy(getattr(source, "allow_private", None)):
+        return fetcher(source.kind)(source, dict(state), client)
 
 
 def fetcher(kind: str):

@@ -4,17 +4,25 @@
   that drips one byte a second cannot hold a source forever;
 - a size cap counted on the decompressed body, so a gzip bomb stops at the cap;
 - redirects followed by hand, at most MAX_REDIRECTS, each hop checked like the first;
-- http and https only; loopback, private, link-local, CGNAT, multicast, reserved and cloud
-  metadata addresses refused when the socket connects (after DNS resolution, so a name
-  that resolves to 127.0.0.1 is refused too), unless the config allows private addresses;
+- http and https only; loopback, private, link-local, CGNAT, multicast and reserved
+  addresses refused when the socket connects (after DNS resolution, so a name that resolves
+  to 127.0.0.1 is refused too), unless the source allows private addresses; cloud metadata
+  addresses always; an IPv6 address that embeds an IPv4 (mapped, compatible, 6to4, NAT64,
+  Teredo) is judged by that IPv4 too;
+- the address policy is the source's: inside `address_policy(allow_private)` every request
+  of this thread (a source's fetch, its redirects, its linked pages) uses that source's
+  policy, and each policy has its own connection pool, so a connection opened for an
+  intranet source never carries a request of a public one;
 - conditional GET with the validators the caller saved (ETag, Last-Modified);
-- 429 and 503 turned into a RetryLater carrying the server's Retry-After;
+- 429 and 503 turned into a RetryLater carrying the server's Retry-After, capped at a day;
 - an honest User-Agent.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import ipaddress
+import re
 import socket
 import ssl
 import threading
@@ -36,9 +44,29 @@ TOTAL_SECONDS = 30.0          # a feed or article page that takes longer is not 
 CONNECT_SECONDS = 10.0
 MAX_BYTES = 10 * 1024 * 1024  # the largest real feed in ../shared/external is 1.6 MB; pages rarely pass 2 MB
 MAX_REDIRECTS = 5             # browsers allow 20; feeds and articles need one or two
-# Cloud metadata endpoints, refused even when private addresses are allowed.
-METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+# Cloud metadata and credential endpoints, refused even when private addresses are allowed:
+# a feed or a redirect that reached one would put the machine's cloud credentials in the store.
+METADATA = frozenset(ipaddress.ip_address(a) for a in (
+    "169.254.169.254",  # instance metadata of AWS (IMDS), GCP, Azure, DigitalOcean, Oracle, OpenStack, Hetzner
+    "169.254.169.253",  # AWS: the VPC's DNS resolver (Route 53 Resolver)
+    "169.254.170.2",    # AWS ECS: the task's container credentials endpoint
+    "169.254.170.23",   # AWS EKS: the Pod Identity Agent (credentials)
+    "100.100.100.200",  # Alibaba Cloud: instance metadata
+    "192.0.0.192",      # Oracle Cloud: the legacy instance metadata address
+    "fd00:ec2::254",    # AWS: IMDS over IPv6 (Nitro instances)
+    "fd00:ec2::253",    # AWS: the VPC's DNS resolver over IPv6 (the counterpart of 169.254.169.253)
+    "fd00:ec2::23",     # AWS EKS: the Pod Identity Agent over IPv6
+    "fe80::a9fe:a9fe",  # OpenStack: metadata over link-local IPv6 (169.254.169.254's bits)
+))
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
+# IPv6 prefixes whose last 32 bits are an IPv4 address the packet ends up at (the mapped
+# ::ffff:0:0/96, 6to4 2002::/16 and Teredo 2001::/32 have properties in `ipaddress`):
+NAT64 = ipaddress.ip_network("64:ff9b::/96")            # RFC 6052's well-known NAT64 prefix
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")         # RFC 4291 2.5.5.1 (deprecated, still parsed)
+# The longest a server's Retry-After may make a host wait: Media Cloud's fetcher waits at most
+# a day. A longer value (ten years, 999999999999 seconds) would silence the host for good and
+# overflow the dates that `status` and the daemon compute from it.
+RETRY_AFTER_MAX = 86400.0
 
 
 class FetchError(Exception):
@@ -73,10 +101,35 @@ class Response:
 
 
 def address_refused(ip: str, allow_private: bool) -> str | None:
-    """Why `ip` is refused, or None when it may be connected to."""
+    """Why `ip` is refused, or None when it may be connected to. An IPv6 address that carries
+    an IPv4 one is refused when either is."""
     addr = ipaddress.ip_address(ip.split("%")[0])
-    if getattr(addr, "ipv4_mapped", None):
-        addr = addr.ipv4_mapped
+    for form, inner in embedded_ipv4(addr):
+        reason = _refused(inner, allow_private)
+        if reason:
+            return f"{reason} ({inner} inside {form} address)"
+    return _refused(addr, allow_private)
+
+
+def embedded_ipv4(addr) -> list[tuple[str, ipaddress.IPv4Address]]:
+    """The IPv4 addresses an IPv6 address stands for, each with the name of its form."""
+    if addr.version == 4:
+        return []
+    out = []
+    if addr.ipv4_mapped:
+        out.append(("an IPv4-mapped", addr.ipv4_mapped))
+    if addr.sixtofour:
+        out.append(("a 6to4", addr.sixtofour))
+    if addr.teredo:
+        out += [("a Teredo", addr.teredo[1]), ("a Teredo", addr.teredo[0])]
+    if addr in NAT64:
+        out.append(("a NAT64", ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)))
+    if addr in IPV4_COMPATIBLE and int(addr) > 1:       # not :: and ::1, which are themselves
+        out.append(("an IPv4-compatible", ipaddress.IPv4Address(int(addr))))
+    return out
+
+
+def _refused(addr, allow_private: bool) -> str | None:
     if addr in METADATA:
         return "a cloud metadata address"
     if allow_private:
@@ -92,6 +145,43 @@ def address_refused(ip: str, allow_private: bool) -> str | None:
     if addr.is_multicast or addr.is_reserved or addr.is_unspecified:
         return "a reserved address"
     return None
+
+
+# The IPv4 spellings inet_aton (and so getaddrinfo) accepts: 1 to 4 parts, decimal or hex.
+IPV4_SHORTHAND = re.compile(r"(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}", re.IGNORECASE)
+
+
+def literal_address(host: str) -> str | None:
+    """The address a URL's host spells, or None for a name. Takes the shorthands the resolver
+    takes too: 127.1, 2130706433, 0x7f.1."""
+    host = host.rstrip(".")
+    try:
+        return str(ipaddress.ip_address(host.replace("%25", "%")))
+    except ValueError:
+        pass
+    if IPV4_SHORTHAND.fullmatch(host):
+        try:
+            return socket.inet_ntoa(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+# The address policy of the source this thread is fetching for (None: the client's own). It
+# is set around a whole fetch, so the fetchers and whatever wraps the client need not carry it.
+_policy = threading.local()
+
+
+@contextlib.contextmanager
+def address_policy(allow_private: bool | None):
+    """Every request this thread makes inside the block may reach private addresses only if
+    `allow_private` says so (None leaves the policy as it was)."""
+    previous = getattr(_policy, "allow_private", None)
+    _policy.allow_private = previous if allow_private is None else bool(allow_private)
+    try:
+        yield
+    finally:
+        _policy.allow_private = previous
 
 
 # The deadline of the request this thread is making: every socket read is bounded by it,
@@ -165,16 +255,26 @@ class Client:
     user_agent: str = USER_AGENT
 
     def __post_init__(self):
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=ssl.create_default_context(cafile=certifi.where()),
-            max_connections=self.max_connections, network_backend=GuardedBackend(self.allow_private))
+        context = ssl.create_default_context(cafile=certifi.where())
+        # One pool per address policy: the address is checked when a connection opens, so a
+        # connection opened for a source that may reach the intranet must never be reused by
+        # a request of one that may not.
+        self._pools = {policy: httpcore.ConnectionPool(ssl_context=context, max_connections=self.max_connections,
+                                                       network_backend=GuardedBackend(policy))
+                       for policy in (False, True)}
         connect = min(CONNECT_SECONDS, self.total_seconds)
         self._extensions = {"timeout": {"connect": connect, "read": self.total_seconds,
                                         "write": self.total_seconds, "pool": self.total_seconds}}
         self._headers = [(b"User-Agent", self.user_agent.encode()), (b"Accept-Encoding", b"gzip, deflate")]
 
+    def _allows_private(self) -> bool:
+        """The policy of the request in hand: its source's, else this client's own."""
+        policy = getattr(_policy, "allow_private", None)
+        return bool(self.allow_private if policy is None else policy)
+
     def close(self) -> None:
-        self._pool.close()
+        for pool in self._pools.values():
+            pool.close()
 
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None,
             accept: str | None = None) -> Response:
@@ -194,9 +294,10 @@ class Client:
     def _once(self, url: str, headers: list, deadline: float) -> Response:
         target, host = _target(url)
         _deadline.at = deadline
+        pool = self._pools[self._allows_private()]
         try:
-            with self._pool.stream("GET", target, headers=[(b"Host", host), *self._headers, *headers],
-                                   extensions=self._extensions) as raw:
+            with pool.stream("GET", target, headers=[(b"Host", host), *self._headers, *headers],
+                             extensions=self._extensions) as raw:
                 head = _header_dict(raw.headers)
                 body = self._read(raw, head, url, deadline)
                 return Response(url=url, status=raw.status, body=body, content_type=head.get("content-type", ""),
@@ -312,14 +413,14 @@ def _checked(response: Response) -> Response:
 
 
 def retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header: a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
+    """Seconds to wait from a Retry-After header: a number of seconds or an HTTP date, at most
+    RETRY_AFTER_MAX; None when the value means nothing (negative, a fraction, NaN, a date
+    no calendar holds), so the caller's own wait applies."""
+    value = (value or "").strip()
+    if re.fullmatch(r"[0-9]+", value):                # ASCII digits: str.isdigit() also takes '٣'
+        return min(float(value), RETRY_AFTER_MAX)     # float() of 5,000 nines is inf, not an error
     try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        wait = parsedate_to_datetime(value).timestamp() - time.time()
+    except (TypeError, ValueError, IndexError, OverflowError, OSError):
         return None
-    return max(0.0, when.timestamp() - time.time())
+    return min(max(0.0, wait), RETRY_AFTER_MAX)
