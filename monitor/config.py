@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import MonitorError
-from .fetch import http
+from .fetch import addresses, http
 
 KINDS = ("feed", "wordpress", "page", "files")
 NOTIFIER_KINDS = ("file", "email", "webhook", "atom", "apprise")
@@ -321,10 +321,10 @@ def _reachable(file: Path, key: str, url: str, allow_private: bool) -> None:
     """A URL whose host is a literal address the fetcher would refuse is refused now, where
     the key can be named (a host name is checked when it resolves, at each fetch)."""
     try:
-        literal = http.literal_address(urlsplit(url).hostname or "")
+        literal = addresses.literal_address(urlsplit(url).hostname or "")
     except ValueError as exc:
         raise ConfigError(f"{file}: {key} = {url!r}: not a usable URL ({exc})") from exc
-    reason = literal and http.address_refused(literal, allow_private)
+    reason = literal and addresses.address_refused(literal, allow_private)
     if not reason:
         return
     if "metadata" in reason:

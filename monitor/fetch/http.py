@@ -4,14 +4,10 @@
   that drips one byte a second cannot hold a source forever;
 - a size cap counted on the decompressed body, so a gzip bomb stops at the cap;
 - redirects followed by hand, at most MAX_REDIRECTS, each hop checked like the first;
-- http and https only; loopback, private, link-local, CGNAT, multicast and reserved
-  addresses refused when the socket connects (after DNS resolution, so a name that resolves
-  to 127.0.0.1 is refused too), unless the source allows private addresses; cloud metadata
-  addresses always; an IPv6 address that embeds an IPv4 (mapped, compatible, 6to4, NAT64,
-  Teredo) is judged by that IPv4 too;
-- the address policy is the source's: inside `address_policy(allow_private)` every request
-  of this thread (a source's fetch, its redirects, its linked pages) uses that source's
-  policy, and each policy has its own connection pool, so a connection opened for an
+- http and https only; each address checked against the rules of addresses.py when the
+  socket connects (after DNS resolution, so a name that resolves to 127.0.0.1 is refused
+  too), under the address policy of the source in hand (`address_policy`, also in
+  addresses.py); each policy has its own connection pool, so a connection opened for an
   intranet source never carries a request of a public one;
 - conditional GET with the validators the caller saved (ETag, Last-Modified);
 - 429 and 503 turned into a RetryLater carrying the server's Retry-After, capped at a day;
@@ -19,9 +15,7 @@
 """
 from __future__ import annotations
 
-import contextlib
 import functools
-import ipaddress
 import re
 import socket
 import ssl
@@ -37,6 +31,8 @@ import httpcore
 import httpx
 
 from .. import __version__
+# address_policy and address_refused are imported from here too (by fetch/__init__.py, tests):
+from .addresses import address_policy, address_refused, current_policy  # noqa: F401
 
 USER_AGENT = f"monitor/{__version__} (news claim monitor; set [fetch] user_agent to add a contact)"
 # Defaults, overridden by the [fetch] table of the config:
@@ -44,25 +40,6 @@ TOTAL_SECONDS = 30.0          # a feed or article page that takes longer is not 
 CONNECT_SECONDS = 10.0
 MAX_BYTES = 10 * 1024 * 1024  # the largest real feed in ../shared/external is 1.6 MB; pages rarely pass 2 MB
 MAX_REDIRECTS = 5             # browsers allow 20; feeds and articles need one or two
-# Cloud metadata and credential endpoints, refused even when private addresses are allowed:
-# a feed or a redirect that reached one would put the machine's cloud credentials in the store.
-METADATA = frozenset(ipaddress.ip_address(a) for a in (
-    "169.254.169.254",  # instance metadata of AWS (IMDS), GCP, Azure, DigitalOcean, Oracle, OpenStack, Hetzner
-    "169.254.169.253",  # AWS: the VPC's DNS resolver (Route 53 Resolver)
-    "169.254.170.2",    # AWS ECS: the task's container credentials endpoint
-    "169.254.170.23",   # AWS EKS: the Pod Identity Agent (credentials)
-    "100.100.100.200",  # Alibaba Cloud: instance metadata
-    "192.0.0.192",      # Oracle Cloud: the legacy instance metadata address
-    "fd00:ec2::254",    # AWS: IMDS over IPv6 (Nitro instances)
-    "fd00:ec2::253",    # AWS: the VPC's DNS resolver over IPv6 (the counterpart of 169.254.169.253)
-    "fd00:ec2::23",     # AWS EKS: the Pod Identity Agent over IPv6
-    "fe80::a9fe:a9fe",  # OpenStack: metadata over link-local IPv6 (169.254.169.254's bits)
-))
-CGNAT = ipaddress.ip_network("100.64.0.0/10")
-# IPv6 prefixes whose last 32 bits are an IPv4 address the packet ends up at (the mapped
-# ::ffff:0:0/96, 6to4 2002::/16 and Teredo 2001::/32 have properties in `ipaddress`):
-NAT64 = ipaddress.ip_network("64:ff9b::/96")            # RFC 6052's well-known NAT64 prefix
-IPV4_COMPATIBLE = ipaddress.ip_network("::/96")         # RFC 4291 2.5.5.1 (deprecated, still parsed)
 # The longest a server's Retry-After may make a host wait: Media Cloud's fetcher waits at most
 # a day. A longer value (ten years, 999999999999 seconds) would silence the host for good and
 # overflow the dates that `status` and the daemon compute from it.
@@ -98,90 +75,6 @@ class Response:
     @property
     def not_modified(self) -> bool:
         return self.status == 304
-
-
-def address_refused(ip: str, allow_private: bool) -> str | None:
-    """Why `ip` is refused, or None when it may be connected to. An IPv6 address that carries
-    an IPv4 one is refused when either is."""
-    addr = ipaddress.ip_address(ip.split("%")[0])
-    for form, inner in embedded_ipv4(addr):
-        reason = _refused(inner, allow_private)
-        if reason:
-            return f"{reason} ({inner} inside {form} address)"
-    return _refused(addr, allow_private)
-
-
-def embedded_ipv4(addr) -> list[tuple[str, ipaddress.IPv4Address]]:
-    """The IPv4 addresses an IPv6 address stands for, each with the name of its form."""
-    if addr.version == 4:
-        return []
-    out = []
-    if addr.ipv4_mapped:
-        out.append(("an IPv4-mapped", addr.ipv4_mapped))
-    if addr.sixtofour:
-        out.append(("a 6to4", addr.sixtofour))
-    if addr.teredo:
-        out += [("a Teredo", addr.teredo[1]), ("a Teredo", addr.teredo[0])]
-    if addr in NAT64:
-        out.append(("a NAT64", ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)))
-    if addr in IPV4_COMPATIBLE and int(addr) > 1:       # not :: and ::1, which are themselves
-        out.append(("an IPv4-compatible", ipaddress.IPv4Address(int(addr))))
-    return out
-
-
-def _refused(addr, allow_private: bool) -> str | None:
-    if addr in METADATA:
-        return "a cloud metadata address"
-    if allow_private:
-        return None
-    if addr.is_loopback:
-        return "a loopback address"
-    if addr.is_link_local:
-        return "a link-local address"
-    if addr.version == 4 and addr in CGNAT:
-        return "a carrier-grade NAT address"
-    if addr.is_private:
-        return "a private address"
-    if addr.is_multicast or addr.is_reserved or addr.is_unspecified:
-        return "a reserved address"
-    return None
-
-
-# The IPv4 spellings inet_aton (and so getaddrinfo) accepts: 1 to 4 parts, decimal or hex.
-IPV4_SHORTHAND = re.compile(r"(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}", re.IGNORECASE)
-
-
-def literal_address(host: str) -> str | None:
-    """The address a URL's host spells, or None for a name. Takes the shorthands the resolver
-    takes too: 127.1, 2130706433, 0x7f.1."""
-    host = host.rstrip(".")
-    try:
-        return str(ipaddress.ip_address(host.replace("%25", "%")))
-    except ValueError:
-        pass
-    if IPV4_SHORTHAND.fullmatch(host):
-        try:
-            return socket.inet_ntoa(socket.inet_aton(host))
-        except OSError:
-            return None
-    return None
-
-
-# The address policy of the source this thread is fetching for (None: the client's own). It
-# is set around a whole fetch, so the fetchers and whatever wraps the client need not carry it.
-_policy = threading.local()
-
-
-@contextlib.contextmanager
-def address_policy(allow_private: bool | None):
-    """Every request this thread makes inside the block may reach private addresses only if
-    `allow_private` says so (None leaves the policy as it was)."""
-    previous = getattr(_policy, "allow_private", None)
-    _policy.allow_private = previous if allow_private is None else bool(allow_private)
-    try:
-        yield
-    finally:
-        _policy.allow_private = previous
 
 
 # The deadline of the request this thread is making: every socket read is bounded by it,
@@ -269,7 +162,7 @@ class Client:
 
     def _allows_private(self) -> bool:
         """The policy of the request in hand: its source's, else this client's own."""
-        policy = getattr(_policy, "allow_private", None)
+        policy = current_policy()
         return bool(self.allow_private if policy is None else policy)
 
     def close(self) -> None:
