@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -19,8 +21,23 @@ from .errors import MonitorError
 from .store import Store
 
 # Exit codes of `run`: 0 every due source fetched, 1 some failed (the rest stored),
-# 2 bad config, 3 another pass holds the lock.
+# 2 bad config (or option), 3 another pass holds the lock.
 EXIT_FAILED, EXIT_CONFIG, EXIT_LOCKED = 1, 2, 3
+# The largest run id asked for: SQLite's INTEGER is 64 bits, so 18 digits always fit.
+RUN_ID_DIGITS = 18
+
+
+def _say(kind: str, line: str) -> None:
+    """One line on stderr, "error: ..." or "warning: ...", its control and bidi characters
+    escaped: a source name or an error from the network cannot forge another line."""
+    click.echo(f"{kind}: {schedule.printable(line)}", err=True)
+
+
+def _bad_option(option: str, value: str, reason: str):
+    """An option value that cannot be used: one line naming it, exit 2 (click's own usage
+    errors exit 2 too), never a traceback."""
+    _say("error", f"{option} {value!r}: {reason}")
+    sys.exit(EXIT_CONFIG)
 
 
 def _config(path: str):
@@ -137,10 +154,12 @@ def _since(text: str | None) -> str | None:
     if text is None:
         return None
     try:
-        start = notify_stage.since(text)
+        return notify_stage.since(text).astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    except OverflowError:                  # "99999999999d", a date at the end of the calendar
+        _bad_option("--since", text, "out of range: use a duration such as \"24h\" or \"7d\", or a date "
+                                     "(\"2024-10-23\")")
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--since") from exc
-    return start.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+        _bad_option("--since", text, str(exc).replace(f"{text!r}: ", "", 1))
 
 
 def _run_id(store: Store, run: str | None) -> int | None:
@@ -148,8 +167,8 @@ def _run_id(store: Store, run: str | None) -> int | None:
         return None
     if run == "last":
         return store.last_run_id()
-    if not run.isdigit():
-        raise click.BadParameter(f"expected a run id or 'last', got {run!r}", param_hint="--run")
+    if not re.fullmatch(f"[0-9]{{1,{RUN_ID_DIGITS}}}", run):
+        _bad_option("--run", run, "expected a run id (a whole number) or 'last'")
     return int(run)
 
 
@@ -224,8 +243,8 @@ def run(config_path, names, quiet):
     config = _config(config_path)
     store = _open(config.store, write=True)
     show = not quiet and sys.stderr.isatty()
-    progress = (lambda source, report: click.echo(
-        f"{source.name}: {'error' if source.name in report.failed else 'ok'}", err=True)) if show else None
+    progress = (lambda source, report: click.echo(schedule.printable(
+        f"{source.name}: {'error' if source.name in report.failed else 'ok'}"), err=True)) if show else None
     try:
         with schedule.Lock(config.store):
             client = schedule.client_for(config)
@@ -233,18 +252,29 @@ def run(config_path, names, quiet):
                                        force=bool(names))
             client.close()
     except schedule.LockHeld as exc:
-        click.echo(f"error: {exc}", err=True)
+        _say("error", str(exc))
         sys.exit(EXIT_LOCKED)
-    for name, error in report.failed.items():
-        click.echo(f"error: {name}: {error}", err=True)
-    for line in report.ingest.errors + ([] if quiet else report.warnings):
-        click.echo(f"{'error' if line in report.ingest.errors else 'warning'}: {line}", err=True)
-    for line in report.notify_errors:
-        click.echo(f"error: {line}", err=True)
-    if not quiet:
-        click.echo(f"{len(report.fetched)} source(s) fetched, {len(report.failed)} failed, "
-                   f"{report.ingest.added} article(s) added, {len(report.ingest.alerts)} alert(s)", err=True)
+    except MonitorError as exc:              # a lock file that is a symlink, unreadable
+        _say("error", str(exc))
+        sys.exit(EXIT_FAILED)
+    _print_pass(report, quiet)
     sys.exit(0 if report.ok else EXIT_FAILED)
+
+
+def _print_pass(report: schedule.PassReport, quiet: bool) -> None:
+    """A pass's errors and warnings, one line each, then its totals (unless quiet)."""
+    for name, error in report.failed.items():
+        _say("error", f"{name}: {error}")
+    for line in report.ingest.errors:
+        _say("error", line)
+    for line in [] if quiet else report.warnings:
+        _say("warning", line)
+    for line in report.notify_errors:
+        _say("error", line)
+    if not quiet:
+        empty = f", {len(report.empty)} with no article" if report.empty else ""
+        click.echo(f"{len(report.fetched)} source(s) fetched, {len(report.failed)} failed, "
+                   f"{report.ingest.added} article(s) added, {len(report.ingest.alerts)} alert(s){empty}", err=True)
 
 
 @main.command("notify")
@@ -265,12 +295,15 @@ def notify_command(config_path, quiet):
     try:
         with schedule.Lock(config.store):
             errors = pipeline.notify(store, config.notifiers, log=None if quiet else
-                                     lambda line: click.echo(line, err=True))
+                                     lambda line: click.echo(schedule.printable(line), err=True))
     except schedule.LockHeld as exc:
-        click.echo(f"error: {exc}", err=True)
+        _say("error", str(exc))
         sys.exit(EXIT_LOCKED)
+    except MonitorError as exc:
+        _say("error", str(exc))
+        sys.exit(EXIT_FAILED)
     for line in errors:
-        click.echo(f"error: {line}", err=True)
+        _say("error", line)
     if not quiet and not errors:
         click.echo(f"{len(config.notifiers)} notifier(s): up to date", err=True)
     sys.exit(EXIT_FAILED if errors else 0)
@@ -287,7 +320,7 @@ def daemon(config_path):
     """
     config = _config(config_path)
     _open(config.store, write=True).close()
-    sys.exit(schedule.daemon(config, log=lambda line: click.echo(line, err=True)))
+    sys.exit(schedule.daemon(config, log=lambda line: click.echo(schedule.printable(line), err=True)))
 
 
 @main.command()
@@ -301,20 +334,22 @@ def status(config_path):
     """
     config = _config(config_path)
     store = _open(config.store)
-    rows = []
+    rows, at = [], time.time()
     for source in config.sources:
         row = store.source(source.name)
         state = "disabled" if row["disabled"] else "off" if not source.enabled else "on"
-        due = dt.datetime.fromtimestamp(row["next_due"], dt.timezone.utc).isoformat(timespec="seconds") \
-            if row.get("next_due") else "now"
-        rows.append([source.name, source.kind, state, row.get("last_attempt") or "never",
-                     row.get("last_result") or "", due, row.get("failures") or 0, (row.get("last_error") or "")[:60]])
+        when = schedule.next_due(row, source, at)          # clamped: a stored 1e12 is not year 33715
+        due = dt.datetime.fromtimestamp(when, dt.timezone.utc).isoformat(timespec="seconds") if when else "now"
+        rows.append([schedule.printable(cell) for cell in (
+            source.name, source.kind, state, row.get("last_attempt") or "never", row.get("last_result") or "", due,
+            row.get("failures") or 0, (row.get("last_error") or "")[:60])])
     from tabulate import tabulate
     click.echo(tabulate(rows, headers=["source", "kind", "state", "last fetch", "result", "next due", "failures",
                                        "last error"]))
     if config.notifiers:
-        rows = [[n.name, n.kind, row.get("last_success") or "never", row.get("delivered") or 0,
-                 len(store.pending_alerts(n.name)), row.get("failures") or 0, (row.get("last_error") or "")[:60]]
+        rows = [[schedule.printable(cell) for cell in (
+                    n.name, n.kind, row.get("last_success") or "never", row.get("delivered") or 0,
+                    len(store.pending_alerts(n.name)), row.get("failures") or 0, (row.get("last_error") or "")[:60])]
                 for n in config.notifiers for row in [store.notifier(n.name)]]
         click.echo("\n" + tabulate(rows, headers=["notifier", "kind", "last delivery", "delivered", "pending",
                                                     "failures", "last error"]))
@@ -334,4 +369,4 @@ def enable(config_path, name):
     if name not in {s.name for s in config.sources}:
         raise click.BadParameter(f"no source named {name!r} in {config.path}", param_hint="NAME")
     schedule.enable(_open(config.store, write=True), name)
-    click.echo(f"{name}: enabled", err=True)
+    click.echo(schedule.printable(f"{name}: enabled"), err=True)
