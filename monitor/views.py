@@ -1,7 +1,7 @@
 """Views of the store for people reading it with sqlite-utils or datasette.
 
-Plain SQL kept apart from store.py's code so that it reads like the documentation it is;
-store.py alone executes it. Each view joins what a reader would otherwise join by hand:
+Plain SQL kept apart from the store's code so that it reads like the documentation it is;
+monitor/store/ alone executes it. Each view joins what a reader would otherwise join by hand:
 the story's label, the article's title, date and link, and the sentence of each claim.
 """
 from __future__ import annotations
