@@ -5,18 +5,18 @@ source on its interval: fetch in worker threads (network-bound, per-host limited
 ingest in this thread, one transaction per article, and save each source's validators only
 after its articles are committed. A failing source is data: its error is kept, it backs
 off with jitter, and after `max_failures` in a row it is disabled until re-enabled (at once
-on a 410 Gone). A pass spends a budget: no request starts after PASS_BUDGET_TIMEOUTS fetch
-timeouts, and a source's linked pages stop after LINKED_BUDGET_TIMEOUTS; on SIGTERM the
-daemon starts no request and abandons the fetches in hand (their sources saved nothing).
+on a 410 Gone). A pass spends a budget (fetch/budget.py: how long a pass and a source's
+linked pages may take); on SIGTERM the daemon starts no request and abandons the fetches in
+hand (their sources saved nothing).
 """
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import fcntl
 import logging
 import math
 import os
-import queue
 import random
 import re
 import signal
@@ -24,32 +24,20 @@ import stat
 import threading
 import time
 from concurrent.futures import Future
-from concurrent.futures import wait as wait_for
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
-from . import fetch as fetch_stage
 from . import pipeline
 from .clean.ahead import AHEAD_MIN
 from .config import BACKOFF_BASE, BACKOFF_MAX, Config, Source
 from .errors import MonitorError
-from .fetch.http import Client, FetchError, RetryLater
+from .fetch.budget import Budget, FetchPool, fetch_all, finished, host_key
+from .fetch.http import BudgetSpent, Client, FetchError, RetryLater
 from .store import Store, now
 
 # Jitter on backoff, so that sources that failed together do not retry together.
 JITTER = 0.2
 # Worker threads fetching at once; each host is further limited by [fetch] per_host.
 WORKERS = 8
-# A pass starts no request after this many fetch timeouts (5 minutes at the default 30 s):
-# 1,000 local feeds take 20 s (`python -m bench`), real ones a minute or two, and 5 minutes
-# keep a cron pass well inside the 15-minute default interval, so passes do not pile up
-# behind the lock. The sources not started are named in a warning and due next pass.
-PASS_BUDGET_TIMEOUTS = 10
-# A source's requests after its first one (a feed's linked pages, WordPress's next pages)
-# start only within this many fetch timeouts of the first answer (60 s at the default
-# 30 s): 20 real article pages take 10-40 s, 20 tarpits would take 20 timeouts. The pages
-# left are skipped with one warning and stay teasers (their summaries are stored).
-LINKED_BUDGET_TIMEOUTS = 2
 # A server that answers 304 for ever (a stuck cache, an ETag that never changes) is asked
 # once without validators this long after the last full answer: a day bounds what it can
 # hide, and costs one full fetch a day per source.
@@ -66,10 +54,8 @@ HOST_WAIT_MAX = 86400.0
 DUE_SLACK = 0.1
 DUE_SLACK_MAX = 60.0
 # A 410 Gone: the source was removed on purpose, asking again is pointless (RFC 9110,
-# 15.5.11): disabled at once. Read from FetchError's text until it carries the status.
-GONE = re.compile(r": HTTP 410\b")
-# While a fetch is in hand, the pass looks at the stop flag this often (seconds).
-STOP_POLL = 0.2
+# 15.5.11): disabled at once.
+GONE = 410
 # Sources whose 200 answer holds every item: one that carries no document read nothing.
 WHOLE_ANSWER_KINDS = {"feed", "page"}
 # Control characters, line and paragraph separators and bidi controls: escaped in what
@@ -84,14 +70,6 @@ class LockHeld(MonitorError):
 
 class LockRefused(MonitorError):
     """The lock file cannot be opened safely: a symbolic link, not a regular file, no permission."""
-
-
-class BudgetSpent(FetchError):
-    """A request not made: the pass's budget ran out, or the monitor is stopping."""
-
-
-class PagesBudgetSpent(FetchError):
-    """A linked page not fetched: its source's budget for linked pages ran out."""
 
 
 def printable(text) -> str:
@@ -113,16 +91,6 @@ def clamp_time(value, at: float, longest: float) -> float:
     if math.isnan(when) or when < 0:
         return 0.0
     return min(when, at + longest)
-
-
-def pass_budget(timeout: float) -> float:
-    """Seconds a pass may start requests for, from the fetch timeout."""
-    return PASS_BUDGET_TIMEOUTS * timeout
-
-
-def linked_budget(timeout: float) -> float:
-    """Seconds a source's requests after its first may start in, from the fetch timeout."""
-    return LINKED_BUDGET_TIMEOUTS * timeout
 
 
 @dataclass
@@ -178,109 +146,6 @@ class Lock:
         self._file.close()
 
 
-
-
-@dataclass
-class Budget:
-    """What a pass may still spend: a request starts only before `until` (monotonic) and
-    while `stop` is clear; a source's requests after its first, `pages` seconds after it."""
-
-    until: float
-    seconds: float
-    pages: float
-    stop: threading.Event | None = None
-
-    @classmethod
-    def for_pass(cls, timeout: float, stop: threading.Event | None = None) -> Budget:
-        seconds = pass_budget(timeout)
-        return cls(time.monotonic() + seconds, seconds, linked_budget(timeout), stop)
-
-    def check(self, url: str) -> None:
-        if self.stop is not None and self.stop.is_set():
-            raise BudgetSpent(f"{url}: not fetched: the monitor is stopping")
-        if time.monotonic() > self.until:
-            raise BudgetSpent(f"{url}: not fetched: the pass's {self.seconds:g}-second budget ran out; "
-                              f"due next pass")
-
-
-class Gate:
-    """The client as one source's fetcher sees it: each request first asks the pass's
-    budget, and the requests after the first stop once the source's budget for them is
-    spent. The fetchers use `get` (and the fetch stage `view`)."""
-
-    def __init__(self, client: Client, budget: Budget):
-        self._client, self._budget = client, budget
-        self._pages_until: float | None = None
-        self.pages_message = f"the source's {budget.pages:g}-second budget for linked pages ran out"
-        self.refused: set[str] = set()              # the messages of the requests refused
-
-    def get(self, url: str, *args, **kwargs):
-        try:
-            self._budget.check(url)
-        except BudgetSpent as exc:
-            self.refused.add(str(exc))
-            raise
-        if self._pages_until is not None and time.monotonic() > self._pages_until:
-            self.refused.add(self.pages_message)
-            raise PagesBudgetSpent(self.pages_message)
-        try:
-            return self._client.get(url, *args, **kwargs)
-        finally:
-            if self._pages_until is None:
-                self._pages_until = time.monotonic() + self._budget.pages
-
-    def view(self, allow_private: bool) -> Gate:
-        """The source's own address policy (fetch/__init__.py asks for it), behind this gate."""
-        self._client = self._client.view(allow_private)
-        return self
-
-    def summarize(self, batch) -> None:
-        """The linked pages it refused, one warning instead of one error each (the fetcher
-        keeps those items as teasers: their summaries are stored)."""
-        skipped = [e for e in batch.errors if any(e.endswith(m) for m in self.refused)]
-        if skipped:
-            batch.errors = [e for e in batch.errors if e not in skipped]
-            why = self.pages_message if any(e.endswith(self.pages_message) for e in skipped) \
-                else "the pass's budget ran out"
-            batch.warnings.append(f"{len(skipped)} linked page(s) not fetched: {why}; their summaries are "
-                                  f"kept, the pages are asked for when the feed next changes")
-
-
-class FetchPool:
-    """Worker threads for the fetch phase. They are daemon threads, unlike a
-    ThreadPoolExecutor's, which the interpreter joins at exit: a fetch abandoned on SIGTERM
-    must not hold the process until its timeout. They only fetch, never touch the store."""
-
-    def __init__(self, workers: int):
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self._threads = [threading.Thread(target=self._work, name=f"fetch-{n}", daemon=True)
-                         for n in range(max(1, workers))]
-        for thread in self._threads:
-            thread.start()
-
-    def submit(self, fn, *args) -> Future:
-        future: Future = Future()
-        self._jobs.put((future, fn, args))
-        return future
-
-    def _work(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            future, fn, args = job
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                result = fn(*args)
-            except BaseException as exc:          # handed to the caller through the future, as an executor does
-                future.set_exception(exc)
-            else:
-                future.set_result(result)
-
-    def close(self) -> None:
-        """No new work; the threads end when their fetch does (nobody waits for them)."""
-        for _ in self._threads:
-            self._jobs.put(None)
-
-
 def client_for(config: Config) -> Client:
     f = config.fetch
     return Client(allow_private=f.allow_private, total_seconds=f.timeout, max_bytes=f.max_bytes,
@@ -292,17 +157,18 @@ def due(config: Config, store: Store, at: float, names: set[str] | None = None, 
     and whose host is not asking us to wait; only the named ones when `names` is given."""
     out = []
     for source in config.sources:
+        if (names is not None and source.name not in names) or not source.enabled:
+            continue
         row = store.source(source.name)
-        if names is not None and source.name not in names:
-            continue
-        if not source.enabled or row["disabled"]:
-            continue
-        if not force and next_due(row, source, at) > at + min(DUE_SLACK * source.every, DUE_SLACK_MAX):
-            continue
-        if host_not_before(store, source, at) > at:
-            continue
-        out.append(source)
+        waiting = not force and next_due(row, source, at) > at + due_slack(source)
+        if not row["disabled"] and not waiting and host_not_before(store, source, at) <= at:
+            out.append(source)
     return out
+
+
+def due_slack(source: Source) -> float:
+    """How early a source is due: DUE_SLACK of its interval, at most DUE_SLACK_MAX seconds."""
+    return min(DUE_SLACK * source.every, DUE_SLACK_MAX)
 
 
 def next_due(row: dict, source: Source, at: float) -> float:
@@ -311,7 +177,7 @@ def next_due(row: dict, source: Source, at: float) -> float:
 
 
 def host_not_before(store: Store, source: Source, at: float) -> float:
-    return clamp_time(store.host_not_before(_host(source)), at, HOST_WAIT_MAX)
+    return clamp_time(store.host_not_before(host_key(source)), at, HOST_WAIT_MAX)
 
 
 def handed_state(state: dict, at: float) -> dict:
@@ -338,7 +204,7 @@ def run_pass(config: Config, store: Store, client: Client, names: set[str] | Non
     pool = FetchPool(min(WORKERS, len(sources)))
     try:
         for source, future in fetch_all(pool, sources, states, client, config.fetch.per_host, budget=budget):
-            if not _ready(future, stop):
+            if not finished(future, stop):
                 report.stopped = True
                 report.warnings.append(f"{source.name}: abandoned: the monitor is stopping; nothing of it "
                                        f"was saved, it is fetched again next time")
@@ -357,34 +223,6 @@ def run_pass(config: Config, store: Store, client: Client, names: set[str] | Non
     return report
 
 
-def fetch_all(pool, sources: list[Source], states: dict, client: Client, per_host: int,
-              stop: threading.Event | None = None, budget: Budget | None = None) -> list:
-    """Start fetching every source in the pool, at most `per_host` at once to one host;
-    (source, future) pairs in the sources' order. The fetch phase of a pass: `python -m bench`
-    times it alone."""
-    budget = budget or Budget(math.inf, math.inf, math.inf, stop)
-    limits = {h: threading.Semaphore(per_host) for h in {_host(s) for s in sources}}
-    return [(s, pool.submit(_fetch_one, s, states.get(s.name, {}), client, limits[_host(s)], budget))
-            for s in sources]
-
-
-def _fetch_one(source: Source, state: dict, client: Client, limit: threading.Semaphore, budget: Budget):
-    with limit:
-        gate = Gate(client, budget)
-        batch = fetch_stage.fetch(source, state, gate)
-        gate.summarize(batch)
-        return batch
-
-
-def _ready(future: Future, stop: threading.Event | None) -> bool:
-    """Wait for one fetch; False when the monitor is stopping (the fetch is abandoned)."""
-    while not future.done():
-        if stop is not None and stop.is_set():
-            return False
-        wait_for([future], timeout=STOP_POLL if stop is not None else None)
-    return stop is None or not stop.is_set()
-
-
 def _named(name: str, line: str) -> str:
     return line if line.startswith(f"{name}: ") else f"{name}: {line}"
 
@@ -395,16 +233,16 @@ def _settle(config: Config, store: Store, source: Source, future: Future, report
     row.update(kind=source.kind, target=source.target, last_attempt=now())
     try:
         batch = future.result()
-    except BudgetSpent as exc:                  # not tried: nothing saved, due next pass
-        report.warnings.append(_named(source.name, str(exc)))
+    except BudgetSpent as exc:                  # not tried (or cut off): nothing saved, due next pass
+        report.warnings.append(_named(source.name, f"{exc}; due next pass"))
         return
     except RetryLater as exc:
         wait = min(exc.seconds, HOST_WAIT_MAX) if exc.seconds is not None else source.every
-        store.set_host_not_before(_host(source), time.time() + wait)
-        _failed(config, store, source, row, str(exc), report, backoff=wait, count=False)
+        store.set_host_not_before(host_key(source), time.time() + wait)
+        _failed(config, store, source, row, str(exc), report, retry_after=wait)
         return
     except FetchError as exc:
-        _failed(config, store, source, row, str(exc), report, gone=bool(GONE.search(str(exc))))
+        _failed(config, store, source, row, str(exc), report, gone=exc.status == GONE)
         return
     if batch is None:
         return
@@ -464,18 +302,20 @@ def _no_article(source: Source, row: dict, batch, report: PassReport) -> None:
     row.update(last_result="ok: no item")
 
 
-def _failed(config, store, source, row, error, report, backoff=None, count=True, gone=False) -> None:
-    failures = (row.get("failures") or 0) + (1 if count else 0)
-    if backoff is None:                       # our own backoff is jittered; a server's Retry-After is not
+def _failed(config, store, source, row, error, report, retry_after=None, gone=False) -> None:
+    """A failed fetch recorded. A server asking us to wait (429, 503: `retry_after` seconds)
+    is not counted as a failure; its wait, never shorter than the interval, is not jittered."""
+    failures = (row.get("failures") or 0) + (retry_after is None)
+    if retry_after is None:                   # our own backoff is jittered
         wait = min(BACKOFF_BASE * 2 ** (failures - 1), BACKOFF_MAX) * random.uniform(1 - JITTER, 1 + JITTER)
     else:
-        wait = backoff
+        wait = max(retry_after, source.every)
     disabled = int(gone or failures >= config.fetch.max_failures)
     if gone:
         error = f"{error} Gone: the server says the source was removed; disabled at once (`monitor enable` " \
                 f"it if it comes back)"
     row.update(failures=failures, last_result="disabled" if disabled else "error", last_error=error,
-               disabled=disabled, next_due=time.time() + max(wait, source.every if not count else wait))
+               disabled=disabled, next_due=time.time() + wait)
     store.save_source(row)
     report.failed[source.name] = error
 
@@ -486,33 +326,38 @@ def enable(store: Store, name: str) -> None:
     store.save_source(row)
 
 
-def _host(source: Source) -> str:
-    return (urlsplit(source.url).hostname or "") if source.url else f"file:{source.path}"
-
-
 def daemon(config: Config, log=print) -> int:
     """Each source on its own interval until SIGTERM or SIGINT.
 
-    Stopping: no request starts once the signal came (the Gate), the fetches in hand are
-    abandoned (their threads are daemon threads; their sources save nothing), the article
-    in hand is finished and the pass recorded, nothing is notified. So the exit waits for
-    at most one article's stages and STOP_POLL, never for a network timeout: seconds, well
-    under systemd's default TimeoutStopSec of 90 s at any [fetch] timeout (at the default
-    30 s, waiting for the source in hand as before could take 21 timeouts, over 10 minutes).
+    Stopping: the signal handler only sets `stop`. From then on no request starts (the
+    Gate asks the pass's Budget, which watches `stop`), the fetches in hand are abandoned
+    (their threads are daemon threads; their sources save nothing), the article in hand is
+    finished and the pass recorded, nothing is notified, and no job starts a new pass. So
+    the exit waits for at most one article's stages and budget.STOP_POLL, never for a network
+    timeout: seconds, well under systemd's default TimeoutStopSec of 90 s at any [fetch]
+    timeout (at the default 30 s, waiting for the source in hand could take 21 timeouts).
     """
-    from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
-    from apscheduler.schedulers.background import BackgroundScheduler
-
     stop = threading.Event()
     store, client = Store(config.store), client_for(config)
-    lock_gate = threading.Lock()                  # one pass at a time inside the daemon too
+    scheduler = _scheduler(config, store, _job(config, client, stop, log), log)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    scheduler.start()
+    stop.wait()
+    scheduler.shutdown(wait=True)                 # the pass in hand returns within budget.STOP_POLL; nothing new starts
+    client.close()
+    store.close()
+    return 0
 
-    def say(name: str, text: str) -> None:
-        log(printable(f"{name}: {text}"))
 
-    def job(name: str):
-        at = time.time()                          # next_due counts from the job's start, not the gate's
-        with lock_gate:
+def _job(config: Config, client: Client, stop: threading.Event, log):
+    """The daemon's job for one source: a pass over it alone, under the store's lock, one
+    pass at a time inside the daemon too; what it found goes to `log`."""
+    one_pass = threading.Lock()
+
+    def job(name: str) -> None:
+        at = time.time()                          # next_due counts from the job's start, not from one_pass's
+        with one_pass:
             if stop.is_set():
                 return
             try:
@@ -523,21 +368,32 @@ def daemon(config: Config, log=print) -> int:
                     finally:
                         job_store.close()
             except LockHeld as exc:
-                say(name, f"skipped: {exc}")
+                log(printable(f"{name}: skipped: {exc}"))
                 return
             except MonitorError as exc:
-                say(name, f"error: {exc}")
+                log(printable(f"{name}: error: {exc}"))
                 return
-            for source, error in report.failed.items():
-                say(source, f"error: {error}")
-            for warning in report.warnings:
-                log(printable(f"warning: {warning}"))
-            for error in report.notify_errors:
-                log(printable(f"error: {error}"))
+            _log_pass(report, log)
+    return job
+
+
+def _log_pass(report: PassReport, log) -> None:
+    for source, error in report.failed.items():
+        log(printable(f"{source}: error: {error}"))
+    for warning in report.warnings:
+        log(printable(f"warning: {warning}"))
+    for error in report.notify_errors:
+        log(printable(f"error: {error}"))
+
+
+def _scheduler(config: Config, store: Store, job, log):
+    """An APScheduler running `job` for each enabled source on its interval, from its next_due."""
+    from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
+    from apscheduler.schedulers.background import BackgroundScheduler
 
     def skipped(event) -> None:                   # a run that APScheduler drops is news: say which
         why = "its previous run is still going" if event.code == EVENT_JOB_MAX_INSTANCES else "it ran too late"
-        say(event.job_id, f"skipped a scheduled run: {why}")
+        log(printable(f"{event.job_id}: skipped a scheduled run: {why}"))
 
     logging.getLogger("apscheduler").setLevel(logging.ERROR)   # its own lines are said by `skipped`
     scheduler = BackgroundScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30})
@@ -546,18 +402,11 @@ def daemon(config: Config, log=print) -> int:
         if source.enabled:
             scheduler.add_job(job, "interval", seconds=source.every, args=[source.name], id=source.name,
                               next_run_time=_first_run(store, source))
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    scheduler.start()
-    stop.wait()
-    scheduler.shutdown(wait=True)                 # the pass in hand returns within STOP_POLL; nothing new starts
-    client.close()
-    store.close()
-    return 0
+    return scheduler
 
 
-def _first_run(store: Store, source: Source):
-    import datetime as dt
+def _first_run(store: Store, source: Source) -> dt.datetime:
+    """When the daemon first runs a source: now, or its next_due if later (clamped)."""
     at = time.time()
     when = max(at, next_due(store.source(source.name), source, at))
     return dt.datetime.fromtimestamp(when, dt.timezone.utc)

@@ -23,6 +23,7 @@ from test_schedule import count, feed, rows, source_row, start_daemon, stop, wai
 
 from monitor import schedule
 from monitor.cli import main
+from monitor.fetch.budget import pass_budget
 from monitor.errors import MonitorError
 
 TEASER = "Officials said the ferry was delayed."           # a few words: a teaser, its page is fetched
@@ -120,7 +121,7 @@ def test_a_pass_starts_no_source_after_its_budget_and_says_which_it_left(server,
         tarpit(server, f"/feed-{n}")
     cfg = write_config(tmp_path, [feed(f"f{n}", server.url(f"/feed-{n}")) for n in range(12)],
                        fetch={"timeout": "0.5s", "per_host": 1})
-    budget = schedule.pass_budget(0.5)
+    budget = pass_budget(0.5)
     assert budget < 12 * 0.5, "the test needs more sources than the budget allows"
     result = invoke("run", "--config", cfg)
     asked = sum(bool(server.hits(f"/feed-{n}")) for n in range(12))

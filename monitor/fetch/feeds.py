@@ -23,7 +23,7 @@ from ..clean.detect import without_stray_nuls
 from ..clean.feed import read_feed
 from ..records import Document
 from . import Batch
-from .http import Client, FetchError
+from .http import BudgetSpent, Client, FetchError, PagesBudgetSpent
 
 ACCEPT_FEED = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
 # An item whose longest text is under this many words is a teaser, not the article:
@@ -51,7 +51,7 @@ def fetch(source, state: dict, client: Client) -> Batch:
     teasers = [e for e in parsed.entries if source.fetch_article and e.get("link") and _words(e) < SUMMARY_WORDS]
     done = set(state.get("pages", []))           # linked pages fetched on earlier passes: not again
     fresh = [e for e in teasers if e.get("link") not in done][:MAX_PAGES_PER_PASS]
-    fetched = [entry.get("link") for entry in fresh if _page(entry, client, batch)]
+    fetched = _pages(source, fresh, client, batch)
     # A teaser whose page was fetched, now or before, is not stored as an article of its own.
     skip = fetched + [e.get("link") for e in teasers if e.get("link") in done]
     batch.state["pages"] = (state.get("pages", []) + fetched)[-REMEMBERED_PAGES:]
@@ -157,11 +157,29 @@ def _words(entry) -> int:
     return max(len(re.sub(r"<[^>]+>", " ", t).split()) for t in texts)
 
 
+def _pages(source, entries: list, client: Client, batch: Batch) -> list[str]:
+    """Fetch the pages the teasers link to, until a budget (schedule's Gate) refuses one: the
+    rest are not asked for, and one warning stands for them all. The links fetched."""
+    fetched = []
+    for n, entry in enumerate(entries):
+        try:
+            if _page(entry, client, batch):
+                fetched.append(entry.get("link"))
+        except (BudgetSpent, PagesBudgetSpent) as exc:
+            batch.warnings.append(f"{source.name}: {len(entries) - n} linked page(s) not fetched: {exc.reason}; "
+                                  f"their summaries are kept, the pages are asked for when the feed next changes")
+            break
+    return fetched
+
+
 def _page(entry, client: Client, batch: Batch) -> bool:
-    """Fetch the page an item links to; an item whose page fails stays a teaser."""
+    """Fetch the page an item links to; an item whose page fails stays a teaser. A budget's
+    refusal is not this page's failure: it goes up to `_pages`."""
     link = entry.get("link")
     try:
         response = client.get(link, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+    except (BudgetSpent, PagesBudgetSpent):
+        raise
     except FetchError as exc:
         batch.errors.append(f"{link}: linked page not fetched: {exc}")
         return False

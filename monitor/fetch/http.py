@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 import socket
 import ssl
@@ -47,15 +48,41 @@ RETRY_AFTER_MAX = 86400.0
 
 
 class FetchError(Exception):
-    """A fetch that failed, with a reason a person can act on."""
+    """A fetch that failed, with a reason a person can act on; `status` is the HTTP status
+    when the server answered with an error, else None."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 class RetryLater(FetchError):
     """The server asked us to come back later (429 or 503)."""
 
-    def __init__(self, message: str, seconds: float | None):
-        super().__init__(message)
+    def __init__(self, message: str, seconds: float | None, status: int | None = None):
+        super().__init__(message, status)
         self.seconds = seconds
+
+
+class TimedOut(FetchError):
+    """A request not done by its deadline: the client's total, or the caller's if sooner."""
+
+
+class NotFetched(FetchError):
+    """A request a budget did not allow (or cut off at the budget's end); `reason` names the
+    budget without the URL, so one warning can stand for several such requests."""
+
+    def __init__(self, url: str, reason: str, cut: bool = False):
+        super().__init__(f"{url}: {'cut off' if cut else 'not fetched'}: {reason}")
+        self.reason = reason
+
+
+class BudgetSpent(NotFetched):
+    """The pass's budget ran out, or the monitor is stopping: the source is due next pass."""
+
+
+class PagesBudgetSpent(NotFetched):
+    """A source's budget for its requests after the first (a feed's linked pages) ran out."""
 
 
 class Refused(FetchError, httpcore.ConnectError):
@@ -77,9 +104,20 @@ class Response:
         return self.status == 304
 
 
-# The deadline of the request this thread is making: every socket read is bounded by it,
-# so a server that drips its headers a byte at a time cannot outlast it either.
+# The deadline of the request this thread is making: every connect and socket read is
+# bounded by it, so a server that drips its headers a byte at a time cannot outlast it either.
 _deadline = threading.local()
+
+
+def _bounded(timeout: float | None) -> float | None:
+    """An operation's timeout, cut to what is left of the request's deadline."""
+    remaining = getattr(_deadline, "at", None)
+    if remaining is None:
+        return timeout
+    remaining -= time.monotonic()
+    if remaining <= 0:
+        raise httpcore.ReadTimeout("the request's total deadline passed")
+    return remaining if timeout is None else min(timeout, remaining)
 
 
 class DeadlineStream(httpcore.NetworkStream):
@@ -88,26 +126,17 @@ class DeadlineStream(httpcore.NetworkStream):
     def __init__(self, stream):
         self._stream = stream
 
-    def _timeout(self, timeout):
-        remaining = getattr(_deadline, "at", None)
-        if remaining is None:
-            return timeout
-        remaining -= time.monotonic()
-        if remaining <= 0:
-            raise httpcore.ReadTimeout("the request's total deadline passed")
-        return remaining if timeout is None else min(timeout, remaining)
-
     def read(self, max_bytes, timeout=None):
-        return self._stream.read(max_bytes, self._timeout(timeout))
+        return self._stream.read(max_bytes, _bounded(timeout))
 
     def write(self, buffer, timeout=None):
-        return self._stream.write(buffer, self._timeout(timeout))
+        return self._stream.write(buffer, _bounded(timeout))
 
     def close(self):
         return self._stream.close()
 
     def start_tls(self, ssl_context, server_hostname=None, timeout=None):
-        return DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, self._timeout(timeout)))
+        return DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, _bounded(timeout)))
 
     def get_extra_info(self, info):
         return self._stream.get_extra_info(info)
@@ -128,7 +157,8 @@ class GuardedBackend(httpcore.SyncBackend):
             reason = address_refused(info[4][0], self.allow_private)
             if reason:
                 raise Refused(f"refused to connect to {host} ({info[4][0]}): {reason}")
-        return DeadlineStream(super().connect_tcp(infos[0][4][0], port, timeout, local_address, socket_options))
+        return DeadlineStream(super().connect_tcp(infos[0][4][0], port, _bounded(timeout), local_address,
+                                                  socket_options))
 
 
 @dataclass
@@ -170,21 +200,24 @@ class Client:
             pool.close()
 
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None,
-            accept: str | None = None) -> Response:
-        deadline = time.monotonic() + self.total_seconds
+            accept: str | None = None, deadline: float | None = None) -> Response:
+        """`deadline` (time.monotonic()) ends the request sooner than the client's total
+        timeout, redirects included: a caller's budget (schedule's Gate) stops it there."""
+        start = time.monotonic()
+        deadline = min(start + self.total_seconds, math.inf if deadline is None else deadline)
         headers = [(k.encode(), v.encode("latin-1", "replace")) for k, v in (
             ("If-None-Match", etag), ("If-Modified-Since", last_modified), ("Accept", accept)) if v]
         asked = url
         for _ in range(self.max_redirects + 1):
             _check_scheme(url)
-            response = self._once(url, headers, deadline)
+            response = self._once(url, headers, deadline, deadline - start)
             if response.status in (301, 302, 303, 307, 308) and response.headers.get("location"):
                 url = urljoin(url, response.headers["location"])
                 continue
             return _checked(response)
         raise FetchError(f"{asked}: more than {self.max_redirects} redirects (the last to {url})")
 
-    def _once(self, url: str, headers: list, deadline: float) -> Response:
+    def _once(self, url: str, headers: list, deadline: float, seconds: float) -> Response:
         target, host = _target(url)
         _deadline.at = deadline
         pool = self._pools[self._allows_private()]
@@ -192,12 +225,12 @@ class Client:
             with pool.stream("GET", target, headers=[(b"Host", host), *self._headers, *headers],
                              extensions=self._extensions) as raw:
                 head = _header_dict(raw.headers)
-                body = self._read(raw, head, url, deadline)
+                body = self._read(raw, head, url, deadline, seconds)
                 return Response(url=url, status=raw.status, body=body, content_type=head.get("content-type", ""),
                                 etag=head.get("etag"), last_modified=head.get("last-modified"), headers=head)
         except httpcore.TimeoutException as exc:
-            raise FetchError(f"{url}: not done within the {self.total_seconds:g}-second deadline "
-                             f"({type(exc).__name__})") from exc
+            raise TimedOut(f"{url}: not done within the {round(seconds, 2):g}-second deadline "
+                           f"({type(exc).__name__})") from exc
         except Refused as exc:
             raise FetchError(f"{url}: {exc}") from exc
         except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol) as exc:
@@ -205,7 +238,7 @@ class Client:
         finally:
             _deadline.at = None
 
-    def _read(self, raw: httpcore.Response, head: dict, url: str, deadline: float) -> bytes:
+    def _read(self, raw: httpcore.Response, head: dict, url: str, deadline: float, seconds: float) -> bytes:
         if raw.status >= 300:                            # redirects, 304s and errors: the body is not needed,
             drained = 0                                  # but read to its end (when short) so that the
             for chunk in raw.iter_stream():              # connection is kept for the next request
@@ -222,7 +255,7 @@ class Client:
                     raise FetchError(f"{url}: body over the {self.max_bytes:,}-byte cap (after decompression)")
                 chunks.append(piece)
             if time.monotonic() > deadline:
-                raise FetchError(f"{url}: took longer than the {self.total_seconds:g}-second deadline")
+                raise TimedOut(f"{url}: took longer than the {round(seconds, 2):g}-second deadline")
         return b"".join(chunks)
 
 
@@ -299,9 +332,10 @@ def _checked(response: Response) -> Response:
     if response.status in (429, 503):
         seconds = retry_after(response.headers.get("retry-after"))
         raise RetryLater(f"{response.url}: HTTP {response.status}, retry after "
-                         f"{'%.0f seconds' % seconds if seconds is not None else 'a while'}", seconds)
+                         f"{'%.0f seconds' % seconds if seconds is not None else 'a while'}", seconds,
+                         response.status)
     if response.status >= 400:
-        raise FetchError(f"{response.url}: HTTP {response.status}")
+        raise FetchError(f"{response.url}: HTTP {response.status}", response.status)
     return response
 
 
