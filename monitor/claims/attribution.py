@@ -61,7 +61,19 @@ def subject_before(text: str, pos: int, found: list[Mention], usable=lambda m: T
 
 
 def speakers(text: str, found: list[Mention]) -> list[tuple[int, int, Mention]]:
-    """(verb start, verb end, speaker) for each reporting verb with a speaker."""
+    """(verb start, verb end, speaker) for each reporting verb with a speaker. Every figure and
+    position of a sentence asks again with the same mentions: the last answer is kept, or a
+    sentence with many figures and many speakers cost figures x verbs x mentions."""
+    key, last = (text, tuple(found)), _LAST_SPEAKERS[0]
+    if last[0] != key:
+        last = _LAST_SPEAKERS[0] = (key, _speakers(text, found))
+    return list(last[1])
+
+
+_LAST_SPEAKERS: list = [(None, [])]     # one (key, answer) pair, replaced whole
+
+
+def _speakers(text: str, found: list[Mention]) -> list[tuple[int, int, Mention]]:
     out = []
     for verb in _verbs().finditer(text):
         speaker = subject_before(text, verb.start(), found)
@@ -84,16 +96,18 @@ def source_of(text: str, pos: int, found: list[Mention]) -> Actor | None:
     clause, else a speaker after it ('..., the ministry said'), else None (the outlet)."""
     said = speakers(text, found) + _possessive_counts(text, found)
     said.sort(key=lambda s: s[0])
-    before = [s for s in said if s[1] <= pos and not BOUNDARY.search(text[s[1]:pos])]
+    # The first speaker will do: looking for a clause boundary after every one of them,
+    # for every figure, made a long sentence cubic.
+    before = next((s for s in said if s[1] <= pos and not BOUNDARY.search(text, s[1], pos)), None)
     if before:
-        return before[0][2].actor
+        return before[2].actor
     after = [s for s in said if s[0] >= pos]
     if after:
         return after[0][2].actor
     return None
 
 
-POSSESSIVE_COUNT = re.compile(r"^['’]s?\s+(?:[\w-]+\s+){0,2}(?:count|toll|tally|figures?|estimates?|data|numbers|death toll|report)\b", re.I)
+POSSESSIVE_COUNT = re.compile(r"['’]s?\s+(?:[\w-]+\s+){0,2}(?:count|toll|tally|figures?|estimates?|data|numbers|death toll|report)\b", re.I)
 
 
 def _possessive_counts(text: str, found: list[Mention]) -> list[tuple[int, int, Mention]]:
@@ -102,9 +116,9 @@ def _possessive_counts(text: str, found: list[Mention]) -> list[tuple[int, int, 
     for mention in found:
         if mention.kind == "place":
             continue                          # "Valcera's vote count" is the country's, not a source
-        match = POSSESSIVE_COUNT.match(text[mention.end:])
+        match = POSSESSIVE_COUNT.match(text, mention.end)      # at the mention's end, without copying the rest
         if match:
-            out.append((mention.end, mention.end + match.end(), mention))
+            out.append((mention.end, match.end(), mention))
     return out
 
 

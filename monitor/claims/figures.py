@@ -8,6 +8,7 @@ soldiers", "a 1999 quake killed 17,000").
 """
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -141,12 +142,17 @@ def _counted(text: str, q: numbers.Quantity, end: int, multiplied: bool):
     return (toll, toll, end, "") if toll else None
 
 
+WORD = re.compile(r"[\w’'-]+")
+
+
 def _noun_after(after: str):
     lead = re.match(r"[\s\"“”’'*]*", after)
     pos = lead.end()
-    words = list(re.finditer(r"[\w’'-]+", after[pos:]))
+    # Only the first few words can lead to the noun: finding every word of the rest of the
+    # sentence for each number made a sentence of numbers quadratic.
+    words = list(itertools.islice(WORD.finditer(after, pos), MAX_MODIFIERS + 1))
     for i in range(min(MAX_MODIFIERS, len(words)) + 1):
-        start = pos + (words[i].start() if i < len(words) else len(after) - pos)
+        start = words[i].start() if i < len(words) else len(after)
         for name, pattern in _class_patterns():
             match = pattern.match(after, start)
             if match:

@@ -54,6 +54,10 @@ def _article(document: Document, raw: str, fmt: str) -> Article:
 
 # Header lines that scrapers and readers put above the text: "Title: ...", "URL Source: ...",
 # "Published Time: ...", and YAML front matter between --- lines.
+FRONT_LINE = re.compile(r"^\s*([A-Za-z ]{3,16}):(.+)$")
+# `(?<!\s)`: a match starts at the first space of a run, or a long run of spaces is
+# scanned again from each of its spaces.
+SITE_NAME = re.compile(r"(?<!\s)\s+[|–—]\s+")
 FRONT_KEYS = {"title": "title", "url source": "url", "url": "url", "source": "url", "published time": "date",
               "published": "date", "date": "date"}
 
@@ -65,10 +69,10 @@ def _front_matter(raw: str) -> tuple[dict, str]:
     lines = (yaml.group(1).split("\n") if yaml else []) + body.split("\n")[:12]
     consumed = 0
     for i, line in enumerate(lines):
-        match = re.match(r"^\s*([A-Za-z ]{3,16}):\s*(.+?)\s*$", line)
+        match = FRONT_LINE.match(line)
         key = FRONT_KEYS.get(match.group(1).strip().lower()) if match else None
         if key and key not in meta:
-            meta[key] = match.group(2).strip().strip('"')
+            meta[key] = match.group(2).strip().strip('"')     # strip here: `\s*(.+?)\s*$` was quadratic
             consumed = i + 1
         elif line.strip() and not yaml and not re.match(r"^\s*markdown content:\s*$", line, re.I):
             break
@@ -76,7 +80,7 @@ def _front_matter(raw: str) -> tuple[dict, str]:
         body = re.sub(r"\A(?:.*\n){%d}" % consumed, "", body + "\n", count=1)
         body = re.sub(r"\A\s*markdown content:\s*\n", "", body, flags=re.I)
     if meta.get("title"):
-        meta["title"] = re.split(r"\s+[|–—]\s+", meta["title"])[0]      # "Headline | Site name"
+        meta["title"] = SITE_NAME.split(meta["title"])[0]      # "Headline | Site name"
     return meta, body
 
 
@@ -88,7 +92,10 @@ def _first_heading(raw: str) -> str | None:
 # Scraped-page furniture in Markdown: image lines, lines made only of links (navigation,
 # "Read more" and "Most read" lists, breadcrumbs), italic-only lines (captions, credits).
 LINK = r"!?\[[^\]]*\]\([^)]*\)"
-LINKS_ONLY = re.compile(rf"^\s*(?:[-*+]|\d+\.)?\s*(?:{LINK}\s*[|·•/›»>,–—-]?\s*)+$")
+# The separator is `(?:\s*SEP)?\s*`, never `\s*SEP?\s*`: with two optional runs of spaces in a
+# row, a line of links that does not match tried every way of sharing the spaces out, and
+# twenty links took hours.
+LINKS_ONLY = re.compile(rf"^\s*(?:[-*+]|\d+\.)?\s*(?:{LINK}(?:\s*[|·•/›»>,–—-])?\s*)+$")
 ITALIC_ONLY = re.compile(r"^\s*(?:\*(?!\*)[^*]+\*|_(?!_)[^_]+_)\s*$")
 
 
