@@ -15,6 +15,7 @@ import datetime as dt
 
 from . import config as config_module
 from . import notify as notify_stage
+from . import daemon as daemon_module
 from . import pipeline, schedule, views
 from .notify import inspect
 from .errors import MonitorError
@@ -320,7 +321,7 @@ def daemon(config_path):
     """
     config = _config(config_path)
     _open(config.store, write=True).close()
-    sys.exit(schedule.daemon(config, log=lambda line: click.echo(schedule.printable(line), err=True)))
+    sys.exit(daemon_module.daemon(config, log=lambda line: click.echo(schedule.printable(line), err=True)))
 
 
 @main.command()

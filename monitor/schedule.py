@@ -1,4 +1,4 @@
-"""Scheduling: which sources are due, one pass over them, the lock, and the daemon.
+"""Scheduling: which sources are due, one pass over them, and the lock (the daemon is daemon.py).
 
 `run_pass` is what `monitor run` (cron) does once and what `monitor daemon` does per
 source on its interval: fetch in worker threads (network-bound, per-host limited), then
@@ -7,19 +7,17 @@ after its articles are committed. A failing source is data: its error is kept, i
 off with jitter, and after `max_failures` in a row it is disabled until re-enabled (at once
 on a 410 Gone). A pass spends a budget (fetch/budget.py: how long a pass and a source's
 linked pages may take); on SIGTERM the daemon starts no request and abandons the fetches in
-hand (their sources saved nothing).
+hand (their sources saved nothing). A host that answers 429 or 503 is not asked again before
+its Retry-After, and none of its sources shows a next_due before that.
 """
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import fcntl
-import logging
 import math
 import os
 import random
 import re
-import signal
 import stat
 import threading
 import time
@@ -202,6 +200,7 @@ def run_pass(config: Config, store: Store, client: Client, names: set[str] | Non
     states = {s.name: handed_state(store.source(s.name)["state"], at) for s in sources}
     budget = Budget.for_pass(config.fetch.timeout, stop)
     pool = FetchPool(min(WORKERS, len(sources)))
+    held: dict = {}                               # host -> (its not_before set in this pass, its sources)
     try:
         for source, future in fetch_all(pool, sources, states, client, config.fetch.per_host, budget=budget):
             if not finished(future, stop):
@@ -209,9 +208,10 @@ def run_pass(config: Config, store: Store, client: Client, names: set[str] | Non
                 report.warnings.append(f"{source.name}: abandoned: the monitor is stopping; nothing of it "
                                        f"was saved, it is fetched again next time")
                 continue
-            _settle(config, store, source, future, report, at, stop)
+            _settle(config, store, source, future, report, at, stop, held)
             if progress:
                 progress(source, report)
+        _held_sources(store, held)
     finally:
         pool.close()
     errors = [f"{n}: {e}" for n, e in report.failed.items()] + report.ingest.errors
@@ -228,7 +228,7 @@ def _named(name: str, line: str) -> str:
 
 
 def _settle(config: Config, store: Store, source: Source, future: Future, report: PassReport, at: float,
-            stop: threading.Event | None = None) -> None:
+            stop: threading.Event | None = None, held: dict | None = None) -> None:
     row = store.source(source.name)
     row.update(kind=source.kind, target=source.target, last_attempt=now())
     try:
@@ -238,8 +238,8 @@ def _settle(config: Config, store: Store, source: Source, future: Future, report
         return
     except RetryLater as exc:
         wait = min(exc.seconds, HOST_WAIT_MAX) if exc.seconds is not None else source.every
-        store.set_host_not_before(host_key(source), time.time() + wait)
-        _failed(config, store, source, row, str(exc), report, retry_after=wait)
+        until = _hold_host(store, source, wait, {} if held is None else held)
+        _failed(config, store, source, row, str(exc), report, not_before=until)
         return
     except FetchError as exc:
         _failed(config, store, source, row, str(exc), report, gone=exc.status == GONE)
@@ -260,6 +260,29 @@ def _settle(config: Config, store: Store, source: Source, future: Future, report
     if not batch.not_modified and not batch.documents and source.kind in WHOLE_ANSWER_KINDS:
         _no_article(source, row, batch, report)
     store.save_source(row)                      # validators saved only now: the articles are committed
+
+
+def _hold_host(store: Store, source: Source, wait: float, held: dict) -> float:
+    """The host's not_before once it asked `source` to wait `wait` seconds, stored at once:
+    never earlier than what this pass already set for the host, whose other sources may have
+    been told a longer wait, or the same one a moment earlier."""
+    host = host_key(source)
+    until, names = held.get(host, (0.0, []))
+    held[host] = (max(until, time.time() + wait), names + [source.name])
+    store.set_host_not_before(host, held[host][0])
+    return held[host][0]
+
+
+def _held_sources(store: Store, held: dict) -> None:
+    """Every source a host asked to wait in this pass, due no earlier than the host's final
+    not_before: a later answer of the host (a moment later, or with a longer Retry-After)
+    moved it past the next_due saved for the sources that answered before."""
+    for until, names in held.values():
+        for name in names:
+            row = store.source(name)
+            if (row.get("next_due") or 0.0) < until:
+                row["next_due"] = until
+                store.save_source(row)
 
 
 def _ingest(store: Store, source: Source, batch, report: PassReport, stop) -> int | None:
@@ -302,20 +325,22 @@ def _no_article(source: Source, row: dict, batch, report: PassReport) -> None:
     row.update(last_result="ok: no item")
 
 
-def _failed(config, store, source, row, error, report, retry_after=None, gone=False) -> None:
-    """A failed fetch recorded. A server asking us to wait (429, 503: `retry_after` seconds)
-    is not counted as a failure; its wait, never shorter than the interval, is not jittered."""
-    failures = (row.get("failures") or 0) + (retry_after is None)
-    if retry_after is None:                   # our own backoff is jittered
+def _failed(config, store, source, row, error, report, not_before=None, gone=False) -> None:
+    """A failed fetch recorded. A server asking us to wait (429, 503: its host's `not_before`)
+    is not counted as a failure; the source is due then, or one interval on if later, without
+    jitter."""
+    failures = (row.get("failures") or 0) + (not_before is None)
+    if not_before is None:                    # our own backoff is jittered
         wait = min(BACKOFF_BASE * 2 ** (failures - 1), BACKOFF_MAX) * random.uniform(1 - JITTER, 1 + JITTER)
+        due_at = time.time() + wait
     else:
-        wait = max(retry_after, source.every)
+        due_at = max(not_before, time.time() + source.every)
     disabled = int(gone or failures >= config.fetch.max_failures)
     if gone:
         error = f"{error} Gone: the server says the source was removed; disabled at once (`monitor enable` " \
                 f"it if it comes back)"
     row.update(failures=failures, last_result="disabled" if disabled else "error", last_error=error,
-               disabled=disabled, next_due=time.time() + wait)
+               disabled=disabled, next_due=due_at)
     store.save_source(row)
     report.failed[source.name] = error
 
@@ -324,89 +349,3 @@ def enable(store: Store, name: str) -> None:
     row = store.source(name)
     row.update(disabled=0, failures=0, next_due=0.0, last_result="re-enabled")
     store.save_source(row)
-
-
-def daemon(config: Config, log=print) -> int:
-    """Each source on its own interval until SIGTERM or SIGINT.
-
-    Stopping: the signal handler only sets `stop`. From then on no request starts (the
-    Gate asks the pass's Budget, which watches `stop`), the fetches in hand are abandoned
-    (their threads are daemon threads; their sources save nothing), the article in hand is
-    finished and the pass recorded, nothing is notified, and no job starts a new pass. So
-    the exit waits for at most one article's stages and budget.STOP_POLL, never for a network
-    timeout: seconds, well under systemd's default TimeoutStopSec of 90 s at any [fetch]
-    timeout (at the default 30 s, waiting for the source in hand could take 21 timeouts).
-    """
-    stop = threading.Event()
-    store, client = Store(config.store), client_for(config)
-    scheduler = _scheduler(config, store, _job(config, client, stop, log), log)
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    scheduler.start()
-    stop.wait()
-    scheduler.shutdown(wait=True)                 # the pass in hand returns within budget.STOP_POLL; nothing new starts
-    client.close()
-    store.close()
-    return 0
-
-
-def _job(config: Config, client: Client, stop: threading.Event, log):
-    """The daemon's job for one source: a pass over it alone, under the store's lock, one
-    pass at a time inside the daemon too; what it found goes to `log`."""
-    one_pass = threading.Lock()
-
-    def job(name: str) -> None:
-        at = time.time()                          # next_due counts from the job's start, not from one_pass's
-        with one_pass:
-            if stop.is_set():
-                return
-            try:
-                with Lock(config.store):
-                    job_store = Store(config.store)   # a connection of this worker thread's own
-                    try:
-                        report = run_pass(config, job_store, client, names={name}, stop=stop, at=at)
-                    finally:
-                        job_store.close()
-            except LockHeld as exc:
-                log(printable(f"{name}: skipped: {exc}"))
-                return
-            except MonitorError as exc:
-                log(printable(f"{name}: error: {exc}"))
-                return
-            _log_pass(report, log)
-    return job
-
-
-def _log_pass(report: PassReport, log) -> None:
-    for source, error in report.failed.items():
-        log(printable(f"{source}: error: {error}"))
-    for warning in report.warnings:
-        log(printable(f"warning: {warning}"))
-    for error in report.notify_errors:
-        log(printable(f"error: {error}"))
-
-
-def _scheduler(config: Config, store: Store, job, log):
-    """An APScheduler running `job` for each enabled source on its interval, from its next_due."""
-    from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
-    from apscheduler.schedulers.background import BackgroundScheduler
-
-    def skipped(event) -> None:                   # a run that APScheduler drops is news: say which
-        why = "its previous run is still going" if event.code == EVENT_JOB_MAX_INSTANCES else "it ran too late"
-        log(printable(f"{event.job_id}: skipped a scheduled run: {why}"))
-
-    logging.getLogger("apscheduler").setLevel(logging.ERROR)   # its own lines are said by `skipped`
-    scheduler = BackgroundScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30})
-    scheduler.add_listener(skipped, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
-    for source in config.sources:
-        if source.enabled:
-            scheduler.add_job(job, "interval", seconds=source.every, args=[source.name], id=source.name,
-                              next_run_time=_first_run(store, source))
-    return scheduler
-
-
-def _first_run(store: Store, source: Source) -> dt.datetime:
-    """When the daemon first runs a source: now, or its next_due if later (clamped)."""
-    at = time.time()
-    when = max(at, next_due(store.source(source.name), source, at))
-    return dt.datetime.fromtimestamp(when, dt.timezone.utc)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import invoke
 from localserver import Server, rss, write_config
-from test_schedule import count, feed, rows, source_row, start_daemon, stop, wait_until
+from test_schedule import count, feed, handles, rows, source_row, start_daemon, stop, wait_until
 
 from monitor import schedule
 from monitor.cli import main
@@ -169,6 +169,9 @@ def test_absurd_times_in_the_store_crash_neither_status_nor_the_daemon(server, t
     assert invoke("run", "--config", cfg).exit_code == 0
     proc, log = start_daemon(cfg, tmp_path)
     try:
+        # up: its sources scheduled from the absurd times (SIGTERM is handled only after that),
+        # then running a while; a loaded machine can take seconds to get there
+        assert wait_until(lambda: handles(proc, signal.SIGTERM), 60, proc, log), log_text(log)
         time.sleep(2)
         code = stop(proc)
     finally:

@@ -276,3 +276,50 @@ def test_a_wordpress_site_with_plain_permalinks_is_read_through_rest_route(serve
     assert [(r.query.get("rest_route"), r.query.get("page"), r.status) for r in hits] == \
         [("/wp/v2/posts", str(n), 200) for n in (1, 2, 3)]
     assert rows(tmp_path / "monitor.db", "select count(*) from articles")[0][0] == 7
+
+
+@pytest.mark.skipif(not EXTERNAL.is_dir(), reason=f"external test material not present at {EXTERNAL}")
+def test_a_wordpress_next_page_cut_by_its_budget_keeps_the_pages_before_with_one_warning(server, tmp_path,
+                                                                                         monkeypatch):
+    from monitor.fetch import budget
+    posts = json.loads((WORDPRESS / "headstartwp_fixtures" / "posts_posts.json").read_text(encoding="utf-8"))
+    route = "/wp-json/wp/v2/posts"
+    server.wordpress(route, posts)
+    answer, tarpit = server.routes[route], {"on": True}
+
+    def paged(h, q):                    # page 2 drips one byte a tenth of a second while `tarpit` is on
+        if q.get("page") != "2" or not tarpit["on"]:
+            return answer(h, q)
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", "1000000")
+        h.end_headers()
+        for _ in range(300):
+            if server.stopping.wait(0.1):
+                return
+            h.wfile.write(b" ")
+            h.wfile.flush()
+    server.route(route, paged)
+    # A 3-second budget for the pages after the first (fetch/budget.py: LINKED_BUDGET_TIMEOUTS
+    # fetch timeouts), inside a 30-second request timeout: page 2 is cut off by the budget
+    # (PagesBudgetSpent), not by its own timeout, which would be a failure of the source.
+    monkeypatch.setattr(budget, "LINKED_BUDGET_TIMEOUTS", 0.1)
+    cfg = write_config(tmp_path, [{"name": "wp", "kind": "wordpress", "url": server.url(""), "every": 0.01,
+                                   "per_page": 4, "max_pages": 10}], fetch={"timeout": "30s"})
+    db = tmp_path / "monitor.db"
+    first = invoke("run", "--config", cfg)
+    assert first.exit_code == 0, first.stderr
+    warnings = [line for line in first.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1 and warnings[0].startswith("warning: wp: pages from 2 on not fetched"), first.stderr
+    assert "budget" in warnings[0] and "error" not in first.stderr, first.stderr
+    assert [r.query.get("page") for r in server.hits(route)] == ["1", "2"]
+    assert rows(db, "select count(*) from articles") == [(4,)]
+    state = json.loads(rows(db, "select state from sources where name = 'wp'")[0][0])
+    assert not state.get("modified_after"), "the pages not read would be skipped next pass"
+
+    tarpit["on"] = False                # the next pass reads from where the cut one began: nothing lost
+    second = invoke("run", "--config", cfg)
+    assert second.exit_code == 0 and "warning" not in second.stderr, second.stderr
+    assert [r.query.get("page") for r in server.hits(route)][2:] == ["1", "2", "3"]
+    assert rows(db, "select count(*) from articles") == [(7,)]      # as a pass never cut (test above)
+    assert json.loads(rows(db, "select state from sources where name = 'wp'")[0][0]).get("modified_after")

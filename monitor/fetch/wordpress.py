@@ -2,7 +2,10 @@
 
 Pages are read with `per_page`, `orderby=modified`, `modified_after` (the newest
 modification seen, once there is one) and `_embed=author`; `X-WP-TotalPages` says where
-the list ends, and a 400 past the last page means the end as well. A site is given by its
+the list ends, and a 400 past the last page means the end as well. A next page that a
+budget refuses or cuts off (fetch/budget.py) ends the pass at the pages already read, with
+one warning; the source's state is then left as it was (its newest modification and
+validators), so the next pass asks again from where this one began. A site is given by its
 address (`https://example.org/blog`), its API (`.../wp-json/` or `.../wp-json/wp/v2/posts`,
 filters such as `?categories=5` kept) or, on a site with plain permalinks, the API's
 `?rest_route=` form (`https://example.org/?rest_route=/wp/v2/posts`).
@@ -14,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..records import Document
 from . import Batch
-from .http import Client, FetchError
+from .http import BudgetSpent, Client, FetchError, PagesBudgetSpent
 
 
 POSTS = "/wp/v2/posts"
@@ -45,7 +48,13 @@ def fetch(source, state: dict, client: Client) -> Batch:
     batch = Batch(state=dict(state))
     newest = after
     for page in range(1, source.max_pages + 1):
-        posts, total = _page(source, client, page, after, state if page == 1 else {}, batch)
+        try:
+            posts, total = _page(source, client, page, after, state if page == 1 else {}, batch)
+        except (BudgetSpent, PagesBudgetSpent) as exc:
+            if page == 1:                         # nothing read: the pass decides (due next pass)
+                raise
+            _cut(source, state, batch, page, exc)
+            return batch
         if posts is None:
             break
         for post in posts:
@@ -59,12 +68,22 @@ def fetch(source, state: dict, client: Client) -> Batch:
     return batch
 
 
+def _cut(source, state: dict, batch: Batch, page: int, exc: BudgetSpent | PagesBudgetSpent) -> None:
+    """A next page refused or cut off by a budget: the posts read so far are kept, with one
+    warning, and the old state, so that the pages not read are asked for next pass (a newer
+    modified_after or page 1's validators would skip them)."""
+    batch.state = dict(state)
+    batch.warnings.append(f"{source.name}: pages from {page} on not fetched: {exc.reason}; the "
+                          f"{len(batch.documents)} post(s) of the pages before are kept, and the next pass "
+                          f"asks again from where this one began")
+
+
 def _page(source, client, page, after, validators, batch):
     url = endpoint(source.url, source, page, after)
     try:
         response = client.get(url, validators.get("etag"), validators.get("last_modified"), "application/json")
     except FetchError as exc:
-        if page > 1 and "HTTP 400" in str(exc):
+        if page > 1 and exc.status == 400:
             return None, None                     # past the last page
         raise
     if response.not_modified:
