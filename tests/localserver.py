@@ -177,6 +177,9 @@ class Server:
         class _HTTPServer(ThreadingHTTPServer):
             daemon_threads = True
             block_on_close = False
+            # Tests open dozens of connections at once; the default backlog of 5 overflows on a loaded
+            # machine and the kernel drops a SYN, which the client resends a second later.
+            request_queue_size = 128
 
             def handle_error(self, request, client_address):
                 if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError, TimeoutError)):
