@@ -170,6 +170,17 @@ def test_a_page_over_the_cap_is_cut_and_read():
     assert "Opening words" in article.text and "UNREACHED" not in article.text
 
 
+@pytest.mark.parametrize("name", ["big.txt", "big.md"])
+def test_article_text_of_any_format_is_cut_at_the_text_cap(name):
+    """Text and Markdown have no page cap: a 2 MB text of counts is cut to MAX_TEXT_CHARS at a
+    paragraph break, its start read, so one item cannot hold the store lock for minutes."""
+    para = "Officials counted 1,204 dead, 3,110 injured and 18 missing in the province on Monday.\n\n"
+    body = ("Opening words of the report.\n\n" + para * (2_000_000 // len(para)) + "UNREACHED closing words.").encode()
+    [article] = clean.clean(Document(origin=name, body=body))
+    assert len(article.text) <= clean.MAX_TEXT_CHARS and "Opening words" in article.text
+    assert "UNREACHED" not in article.text and article.text.rstrip().endswith("Monday.")
+
+
 def test_a_file_over_the_input_limit_is_refused_naming_it(tmp_path):
     big = tmp_path / "huge.html"
     with open(big, "wb") as out:
