@@ -124,3 +124,23 @@ def test_a_giant_sentence_is_cut_and_real_sentences_are_not():
     assert len(prose) < MAX_SENTENCE and [s.text for s in split([prose])] == [prose]
     giant = split(["Officials said " + "the toll rose again and " * 100_000 + "then fell."])
     assert len(giant) > 1 and all(len(s.text) <= MAX_SENTENCE for s in giant)
+
+
+# One giant "sentence" (cut into pieces of MAX_SENTENCE) against the same words as short
+# sentences: the figure and place searches that read the text before each number or name
+# once cost the piece's length each, 5-7x the short sentences' time; read over a bounded
+# window (figures.BEFORE_WINDOW) or once per sentence, 1.2-2x.
+GIANT_UNITS = {
+    "counts": "the ministry counted 12 dead and the agency said more ",
+    "repeated actor names": "Defense Secretary Lloyd Austin said the Health Ministry of Ruritania counted 30 deaths, ",
+}
+MAX_GIANT_RATIO = 3
+
+
+@pytest.mark.parametrize("name", GIANT_UNITS)
+def test_a_giant_sentence_costs_about_what_short_sentences_cost(name):
+    unit = GIANT_UNITS[name]
+    _claims(_rep(unit, 5_000))                # warm up
+    giant = _seconds(_claims, "Officials said " + _rep(unit, 60_000) + ".")
+    short = _seconds(_claims, _rep("Officials said " + unit.rstrip(", ") + ". ", 60_000))
+    assert giant / short < MAX_GIANT_RATIO, f"{name}: a giant sentence took {giant / short:.1f}x short sentences' time"

@@ -7,6 +7,7 @@ monitor/lexicons/actors.toml; the code only knows how news phrases an actor.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..records import Actor
@@ -41,10 +42,22 @@ def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
     """Lexicon units (places, bodies, titles, generic bodies), learned places and acronyms,
     named bodies ("National Disaster Management Agency") and capitalised name words."""
     taken: list[tuple[int, int, str, str]] = []
+    # The spans taken, in order of position: they never overlap, so their ends are in order
+    # too, and the only one that can overlap a new span is the last that starts before its
+    # end. Looking through every span taken, for every unit and every capitalised word, made a
+    # sentence of names quadratic (a 5 MB page of them is cut into sentences of MAX_SENTENCE).
+    starts: list[int] = []
+    ends: list[int] = []
 
     def take(start, end, kind, word):
-        if not any(a < end and start < b for a, b, _, _ in taken):
+        i = bisect.bisect_left(starts, end)
+        if not (i and start < ends[i - 1]):
             taken.append((start, end, kind, word))
+            j = bisect.bisect_right(starts, start)
+            while j < len(starts) and starts[j] == start and ends[j] <= end:
+                j += 1                        # in the order of (start, end), as sorted() puts them
+            starts.insert(j, start)
+            ends.insert(j, end)
     for kind, pattern in _unit_patterns()[:4]:
         for m in pattern.finditer(text):
             take(m.start(), m.end(), kind, m.group())
@@ -71,7 +84,8 @@ def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
     for start, end, word in tokens:
         if not word[0].isupper():             # most words: no need to look at what is taken
             continue
-        if any(a <= start < b for a, b, _, _ in taken):
+        i = bisect.bisect_right(starts, start)
+        if i and start < ends[i - 1]:         # inside a unit (the names taken here are tokens: none holds a later one)
             continue
         if word.rstrip("’'s") not in t["not_names"] and word not in t["not_names"] \
                 and not word.isupper() and len(word) > 1:

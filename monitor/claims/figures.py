@@ -26,6 +26,17 @@ MAX_MODIFIERS = 4
 # "30 soldiers were reportedly killed" is 28; a whole clause is rarely over 60.
 CASUALTY_WINDOW = 40
 TOLL_WINDOW = 120
+# How far before a number the patterns that end at it are searched ("up from", "the original
+# deployment of", "a population of", "the previous toll ... ", the clause the number is in),
+# in characters. Searched over the whole text before the number, each cost the sentence's
+# length per number: a 5 MB "sentence" of counts (cut into pieces of MAX_SENTENCE) took
+# minutes. In the corpora (every number of every sentence of the stories, seeds, validation
+# sets, extraction benchmark pages and saved feeds: 19,401 numbers) these patterns start at
+# most 23 characters before the number ("original deployment of "), a word read before it
+# ("fremdenfeindliche") is 18 long, and the clause reads the last 80 characters after a
+# separator (",  while", ";"). 200 covers all with more than twice the margin; only a
+# phrase padded past it (a 150-character word, a run of 100 spaces) reads differently.
+BEFORE_WINDOW = 200
 STOP = {"of", "in", "to", "from", "at", "for", "with", "by", "on", "and", "or", "were", "was", "are", "is", "have",
         "has", "had", "be", "been", "being", "that", "who", "which", "the", "a", "an", "as", "than", "into", "since",
         "after", "before", "during", "while", "but", "per", "each", "this", "these", "its", "their", "his", "her"}
@@ -114,7 +125,7 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     who = _who(cls, text, q, found, source)
     cls, who = _casualty(text, q, noun_end, cls, who)
     place = _place(text, q, noun_end, modifiers, found, cls)
-    past = bool(PAST_BEFORE.search(text[:q.start]) or PAST_AFTER.match(text[noun_end:]))
+    past = bool(PAST_BEFORE.search(text, max(0, q.start - BEFORE_WINDOW), q.start) or PAST_AFTER.match(text[noun_end:]))
     quote = text[q.start:noun_end].strip()
     return Figure(cls, who, place, value, low, high, q.qualifier, q.vague, unit, source,
                   text, quote, past), end
@@ -138,7 +149,7 @@ def _counted(text: str, q: numbers.Quantity, end: int, multiplied: bool):
         return cls, unit, end + length, modifiers
     if multiplied:
         return "troops", "people", end, ""
-    toll = _toll_before(text[:q.start])
+    toll = _toll_before(text[max(0, q.start - TOLL_WINDOW):q.start])
     return (toll, toll, end, "") if toll else None
 
 
@@ -178,6 +189,12 @@ HOLDER_BEFORE = re.compile(r"(?:\bhad|\bwon|\bwinning|\bgot|\breceived|\btook|\b
                            r"\bwith|\bgave\s+[\w\s.’'-]{2,40}?|\bput\s+[\w\s.’'-]{2,40}?\s+at)?\s*$", re.I)
 
 
+@lru_cache(maxsize=16)
+def _about_votes(text: str) -> bool:
+    """Whether a sentence speaks of a vote: read once per sentence, not once per share in it."""
+    return bool(re.search(r"\b(vote|votes|ballots|count|election|poll|polls|runoff|candidate)\b", text, re.I))
+
+
 def _percent(text: str, q: numbers.Quantity):
     after, before = text[q.end:q.end + 60].lower(), text[max(0, q.start - 40):q.start].lower()
     if re.match(r"\s*of\s+(the\s+)?(ballots|votes|precincts|polling|stations|districts)\s+(?:had\s+|have\s+|has\s+)?"
@@ -189,7 +206,7 @@ def _percent(text: str, q: numbers.Quantity):
         return "turnout", "%", q.end, ""
     if re.match(r"\s*for\s+[A-Z]", text[q.end:]) or \
             re.search(r"\b(?:had|won|received|secured|garnered|at|to|against|versus|vs\.?)\s*$", before):
-        if re.search(r"\b(vote|votes|ballots|count|election|poll|polls|runoff|candidate)\b", text, re.I):
+        if _about_votes(text):
             return "votes", "%", q.end, ""
     return None
 
@@ -201,20 +218,33 @@ def _year_like(q: numbers.Quantity, counted) -> bool:
     return counted[0] in ("deaths", "injured", "missing", "displaced", "detained", "rescued") or not counted[1].endswith("s")
 
 
+@lru_cache(maxsize=16)
+def _historical(text: str) -> bool:
+    """"the Black Death in the fourteenth century killed ...": read once per sentence."""
+    return bool(re.search(r"\bcentur(?:y|ies)\b|\bin history\b|\bhistorically\b", text, re.I))
+
+
 def _background(text: str, q: numbers.Quantity, year: int | None, cls: str) -> bool:
     """Counts that describe something else: a standing army, a past disaster, a count's progress."""
-    before = text[:q.start]
+    # The text before the number, up to BEFORE_WINDOW characters: each pattern below ends at
+    # the number (the search's end stands for the end of the text, and its start still sees
+    # the character before it, so a word boundary there reads as in the whole text).
+    lo = max(0, q.start - BEFORE_WINDOW)
+    before = text[lo:q.start]
     pre, post = _background_patterns()
-    if cls not in ("votes", "turnout") and pre.search(before) or post.search(text[q.end:]):
+    if cls not in ("votes", "turnout") and pre.search(text, lo, q.start) or post.search(text[q.end:]):
         return True
     clause = re.split(r"[;:]|,\s*(?:while|but|whereas)\b", before)[-1][-80:]
-    if re.search(r"\bcentur(?:y|ies)\b|\bin history\b|\bhistorically\b", text, re.I):
-        return True                           # "the Black Death in the fourteenth century killed ..."
+    if _historical(text):
+        return True
     for match in YEAR.finditer(clause):
         since = re.search(r"\bsince\s+(?:\w+\s+)?$", clause[:match.start()], re.I)
         if int(match.group()) < (year or 10_000) and (not since or re.match(r"\s*,\s*when\b", clause[match.end():])):
             return True
-    return bool(re.search(r"\b(previous|prior|earlier|last year's|former)\s+(toll|tally|count|estimate|figure)\b[^.]{0,20}$", before, re.I))
+    return bool(PREVIOUS_COUNT.search(text, lo, q.start))
+
+
+PREVIOUS_COUNT = re.compile(r"\b(previous|prior|earlier|last year's|former)\s+(toll|tally|count|estimate|figure)\b[^.]{0,20}$", re.I)
 
 
 def _who(cls: str, text: str, q: numbers.Quantity, found: list[Mention], source=None) -> str | None:
@@ -247,6 +277,9 @@ def _distinct(names) -> list[str]:
 HEAD = re.compile(r"\b(?:Party|Front|Alliance|Movement|Coalition|Union|Bloc|Alianza|Partido|Frente)\b")
 
 
+WORD_BEFORE = re.compile(r"\b(\w+)\s+(?:(?:all|the|some|another|an estimated)\s+)?$")
+
+
 def _casualty(text: str, q: numbers.Quantity, noun_end: int, cls: str, who: str | None):
     """'30 soldiers were killed' counts deaths (of troops); 'killing 12 people' counts deaths."""
     window = text[noun_end:noun_end + CASUALTY_WINDOW + 30]
@@ -256,7 +289,7 @@ def _casualty(text: str, q: numbers.Quantity, noun_end: int, cls: str, who: str 
         return "recovered", who              # "147 bodies had been recovered": a count of its own
     if cls not in ("people", "troops", "aboard"):
         return cls, who
-    before = re.search(r"\b(\w+)\s+(?:(?:all|the|some|another|an estimated)\s+)?$", text[:q.start])
+    before = WORD_BEFORE.search(text, max(0, q.start - BEFORE_WINDOW), q.start)
     before = before.group(1) if before else ""
     for name, pattern in _casualty_patterns():
         if pattern.search(after) or pattern.fullmatch(before):

@@ -202,6 +202,7 @@ class Phrases:
         self.by_first: dict[str, list[str]] = {}
         self.size = 0
         self.parent = parent
+        self._longest = 0
 
     def add(self, phrases) -> None:
         for phrase in phrases:
@@ -211,6 +212,13 @@ class Phrases:
                 bucket.append(phrase)
                 bucket.sort(key=len, reverse=True)
                 self.size += 1
+                self._longest = max(self._longest, len(phrase))
+
+    @property
+    def longest(self) -> int:
+        """The length of the longest phrase, its parent's included: no match is longer in a
+        text whose white space comes in single characters (a space in a phrase matches a run)."""
+        return max(self._longest, self.parent.longest if self.parent is not None else 0)
 
     def candidates(self, word: str) -> list[str]:
         own = self.by_first.get(word, [])
@@ -219,13 +227,15 @@ class Phrases:
         inherited = self.parent.candidates(word)
         return sorted(own + inherited, key=len, reverse=True) if own and inherited else own or inherited
 
-    def finditer(self, text: str):
-        end = 0
-        for word in WORD.finditer(text):
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
+        """The matches in text[pos:endpos], read as the regular expressions' `pos` and
+        `endpos` read it: the text ends at `endpos`, and a match at `pos` sees what stands before."""
+        end, endpos = pos, len(text) if endpos is None else endpos
+        for word in WORD.finditer(text, pos, endpos):
             if word.start() < end:
                 continue
             for phrase in self.candidates(word.group()):
-                match = _phrase_pattern(phrase).match(text, word.start())
+                match = _phrase_pattern(phrase).match(text, word.start(), endpos)
                 if match:
                     end = match.end()
                     yield match

@@ -3,7 +3,9 @@ learned from how the text uses them ("Zarkhan's interior minister", "TASHBAL, Za
 "Veldanian Airways")."""
 from __future__ import annotations
 
+import bisect
 import re
+from functools import lru_cache
 
 from ..records import Actor
 from .names import Book, _dynamic, _lex, _tables, _unit_patterns, key_of, person_key, place_actor
@@ -109,10 +111,82 @@ def home_place(texts: list[str], book: Book) -> str | None:
 
 def _sentence_place(book: Book, before: int) -> str | None:
     """The first country named in the sentence before `before`: 'Aldoria's cabinet approved
-    ..., Defence Minister Viktor Strand said' makes Strand Aldoria's."""
+    ..., Defence Minister Viktor Strand said' makes Strand Aldoria's.
+
+    What reading book.text[:before] finds, for every person of the sentence, without reading
+    the sentence again for each (a 5 MB page of names cost its length per name): the
+    sentence's places are found once, and a search for them tried at a position at least
+    their longest name's length before `before` reads nothing at or past it, so it matched
+    there what it matches in text[:before]. Only the last stretch is read again as cut."""
+    text = book.text
+    if _WIDE_SPACE.search(text):              # a phrase's space matches a run: no length bound
+        return _sentence_place_cut(book, before)
+    dynamic = _dynamic(book) if book.places else None
+    # What a place search finds, and what it names, change only with the sentence and with
+    # the places and acronyms the article learns (a lone name that acts becomes one).
+    key = (text, dynamic.size if dynamic else 0, dynamic.parent.size if dynamic and dynamic.parent else 0,
+           len(book.places.maps[0]))
+    scans = book.__dict__.get("_place_scans")
+    if scans is None or scans[0] != key:
+        scans = (key, _scan(_unit_patterns()[2][1].finditer(text), _tables()["places"]),
+                 _scan(dynamic.finditer(text), book.places) if dynamic else None)
+        book.__dict__["_place_scans"] = scans
+    found = [_first(scans[1], before, _static_longest(), lambda pos: _unit_patterns()[2][1].finditer(text, pos, before),
+                    _tables()["places"])]
+    if dynamic:
+        found.append(_first(scans[2], before, dynamic.longest, lambda pos: dynamic.finditer(text, pos, before),
+                            book.places))
+    found = [f for f in found if f is not None]
+    return min(found)[1] if found else None
+
+
+_WIDE_SPACE = re.compile(r"\s\s")
+
+
+def _sentence_place_cut(book: Book, before: int) -> str | None:
+    """_sentence_place read the plain way, on the sentence cut at `before`."""
     text = book.text[:before]
     found = [(m.start(), _tables()["places"].get(m.group())) for m in _unit_patterns()[2][1].finditer(text)]
     if book.places:
         found += [(m.start(), book.places.get(m.group())) for m in _dynamic(book).finditer(text)]
-    found = [(pos, name) for pos, name in found if name and name not in _lex()["words"]["organizations"]]
+    found = [(pos, name) for pos, name in found if _valid(name)]
     return min(found)[1] if found else None
+
+
+@lru_cache(maxsize=1)
+def _static_longest() -> int:
+    """The longest name the static place pattern holds (see _unit_patterns)."""
+    return max(len(a) for a in list(_tables()["places"]) + ["U.S."])
+
+
+def _valid(name: str | None) -> bool:
+    return bool(name) and name not in _lex()["words"]["organizations"]
+
+
+def _scan(matches, table) -> tuple[list[int], list[int], int | None, str | None]:
+    """Starts and ends of a place search's matches over a whole sentence, and the index and
+    name of the first that names a country."""
+    starts, ends, first, name = [], [], None, None
+    for m in matches:
+        if first is None and _valid(table.get(m.group())):
+            first, name = len(starts), table.get(m.group())
+        starts.append(m.start())
+        ends.append(m.end())
+    return starts, ends, first, name
+
+
+def _first(scan, before: int, longest: int, rescan, table) -> tuple[int, str] | None:
+    """(start, name) of the first country the search finds in text[:before]. The matches the
+    whole sentence gave that start at or before `safe` are the ones text[:before] gives (a
+    search tried there reads at most `longest` characters and the one after); from there on,
+    text[:before] is searched again, as it ends at `before`."""
+    starts, ends, first, name = scan
+    safe = before - longest - 1
+    if first is not None and starts[first] <= safe:
+        return starts[first], name
+    n = bisect.bisect_right(starts, safe)     # the matches at or before `safe`: none names a country
+    resume = max(ends[n - 1] if n else 0, safe + 1, 0)
+    for m in rescan(resume):
+        if _valid(table.get(m.group())):
+            return m.start(), table.get(m.group())
+    return None
