@@ -21,7 +21,7 @@ from monitor import notify
 from monitor.config import Notifier
 from monitor.notify import atom
 from monitor.notify.files import OutputError, write_atomically
-from monitor.notify.notifiers import mail_message
+from monitor.notify.mail import mail_message
 from monitor.store import SCHEMA, Store
 from monitor.views import VIEWS
 

@@ -7,6 +7,7 @@ Real parts only: config files (and a FIFO) in tmp_path, the real loader and the 
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -220,3 +221,106 @@ def test_allow_private_per_source_defaults_to_the_fetch_table_and_is_checked(tmp
     assert [s.allow_private for s in config.sources] == [False, True]
     message = load_error(tmp_path, "[[sources]]\n" + FEED + 'allow_private = "yes"\n')
     assert "sources[0].allow_private" in message and "true or false" in message
+
+
+# --- hosts the resolver cannot look up (a label over 63 characters, an empty label) ----------------
+
+LONG_LABEL = "a" * 70 + ".example.com"
+UNRESOLVABLE_HOSTS = {
+    "webhook url": ('[[notifiers]]\nname = "hook"\nkind = "webhook"\n'
+                    f'url = "http://{LONG_LABEL}/hook"\n', "notifiers[0].url"),
+    "email host": (EMAIL + f'host = "{LONG_LABEL}"\n', "notifiers[0].host"),
+    "source url": (f'[[sources]]\nname = "A"\nkind = "feed"\nurl = "https://{LONG_LABEL}/feed.xml"\n',
+                   "sources[0].url"),
+    "unparseable url": ('[[notifiers]]\nname = "hook"\nkind = "webhook"\nurl = "http://[::1/hook"\n',
+                        "notifiers[0].url"),
+    "empty label": ('[[notifiers]]\nname = "hook"\nkind = "webhook"\nurl = "http://ex\\u00e4mple..com/hook"\n',
+                    "notifiers[0].url"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNRESOLVABLE_HOSTS))
+def test_a_host_no_resolver_can_look_up_is_refused_naming_the_key(tmp_path, case):
+    text, key = UNRESOLVABLE_HOSTS[case]
+    message = load_error(tmp_path, text)
+    assert key in message and ("63" in message or "not a usable URL" in message), message
+
+
+def test_a_long_host_label_is_exit_2_from_the_notify_command(tmp_path):
+    path = tmp_path / "monitor.toml"
+    path.write_text(UNRESOLVABLE_HOSTS["webhook url"][0], encoding="utf-8")
+    result = invoke("notify", "--config", path)
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: ") and "notifiers[0].url" in result.stderr
+
+
+@pytest.mark.parametrize("host", ["example.org", "bücher.example", "xn--bcher-kva.example", "smtp.example.org.",
+                                  "127.0.0.1", "::1", "a" * 63 + ".example.com"])
+def test_hosts_a_resolver_takes_still_load(tmp_path, host):
+    hook = f"[{host}]" if ":" in host else host
+    text = (EMAIL + f'host = "{host}"\n' + '[[notifiers]]\nname = "hook"\nkind = "webhook"\n'
+            f'url = "http://{hook}/hook"\n')
+    assert [n.kind for n in loads(tmp_path, text).notifiers] == ["email", "webhook"]
+
+
+# --- an interval that would hammer a server, a User-Agent that breaks every request, encoded mail addresses ---
+
+@pytest.mark.parametrize("every", ["1e-7", '"0.0000001s"', "0.001", '"0.009s"'])
+def test_an_interval_under_the_minimum_is_refused_naming_the_key(tmp_path, every):
+    message = load_error(tmp_path, "[[sources]]\n" + FEED + f"every = {every}\n")
+    assert "sources[0].every" in message and "at least" in message and f'"{config_module.EVERY_MIN:g}s"' in message, \
+        message
+
+
+@pytest.mark.parametrize("key", ["fetch.timeout", "notifiers[0].timeout"])
+def test_a_timeout_under_the_minimum_is_refused_naming_the_key(tmp_path, key):
+    text = ("[fetch]\ntimeout = 1e-7\n" if key == "fetch.timeout"
+            else '[[notifiers]]\nkind = "file"\npath = "out"\ntimeout = "0.0000001s"\n')
+    message = load_error(tmp_path, text)
+    assert key in message and "at least" in message, message
+
+
+def test_the_shortest_allowed_durations_still_load(tmp_path):
+    config = loads(tmp_path, '[fetch]\ntimeout = "0.1s"\n[[sources]]\n' + FEED + 'every = 0.01\n')
+    assert config.sources[0].every == 0.01 and config.fetch.timeout == 0.1
+
+
+@pytest.mark.parametrize("agent", ["monitor\\r\\nX-Injected: 1", "monitor\\nx", "monitor\\u0000", "monitor\\u007f",
+                                   "monitor\\tx", "monitor\\u0085", "monitor\\u2028", "monitör"])
+def test_a_user_agent_with_control_characters_is_refused(tmp_path, agent):
+    message = load_error(tmp_path, f'[fetch]\nuser_agent = "{agent}"\n')
+    assert "fetch.user_agent" in message and "printable ASCII" in message, message
+
+
+def test_an_ordinary_user_agent_still_loads(tmp_path):
+    agent = "monitor/1.0 (+https://example.org/about; desk@example.org)"
+    assert loads(tmp_path, f'[fetch]\nuser_agent = "{agent}"\n').fetch.user_agent == agent
+
+
+ENCODED_ADDRESSES = ["=?utf-8?b?YUBiLm9yZw==?=@b.org", "desk@=?utf-8?q?evil?=.org", "a..b@example.org",
+                     "a@b@example.org", '"a b"@example.org', "a@[not an address]"]
+
+
+@pytest.mark.parametrize("key", ["from", "to"])
+@pytest.mark.parametrize("address", ENCODED_ADDRESSES)
+def test_a_mail_address_the_message_would_refuse_is_refused_at_load(tmp_path, key, address):
+    table = {"from": "monitor@example.org", "to": "desk@example.org", key: address}
+    text = ('[[notifiers]]\nname = "mail"\nkind = "email"\nhost = "localhost"\n'
+            f'from = {json.dumps(table["from"])}\nto = {json.dumps(table["to"])}\n')
+    message = load_error(tmp_path, text)
+    assert f"notifiers[0].{key}" in message and "mail address" in message, message
+
+
+def test_an_encoded_address_is_exit_2_from_the_run_command(tmp_path):
+    path = tmp_path / "monitor.toml"
+    path.write_text('[[notifiers]]\nname = "mail"\nkind = "email"\nhost = "localhost"\nfrom = "monitor@example.org"\n'
+                    'to = "=?utf-8?b?YUBiLm9yZw==?=@b.org"\n', encoding="utf-8")
+    result = invoke("run", "--config", path)
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: ") and "notifiers[0].to" in result.stderr
+
+
+@pytest.mark.parametrize("address", ["desk@example.org", "first.last+alerts@sub.example.co.uk", "desk@bücher.example"])
+def test_ordinary_mail_addresses_still_load(tmp_path, address):
+    text = EMAIL.replace("desk@example.org", address) + 'host = "localhost"\n'
+    assert loads(tmp_path, text).notifiers[0].to == (address,)

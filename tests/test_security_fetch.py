@@ -111,6 +111,10 @@ METADATA_SPELLINGS = [
     # the addresses themselves
     "169.254.169.254", "169.254.170.2", "169.254.170.23", "100.100.100.200", "192.0.0.192", "169.254.169.253",
     "fd00:ec2::254", "fd00:ec2::23", "fe80::a9fe:a9fe", "fe80::a9fe:a9fe%eth0",
+    "168.63.129.16", "169.254.0.23",
+    # anywhere in the two link-local /24s clouds put their instance services in
+    "169.254.169.0", "169.254.169.123", "169.254.169.250", "169.254.170.99", "169.254.170.255",
+    "::ffff:168.63.129.16", "64:ff9b::169.254.0.23", "2002:a83f:8110::", "::ffff:169.254.169.123",
     # IPv4-mapped and IPv4-compatible
     "::ffff:169.254.170.2", "::ffff:a9fe:aa02", "::ffff:100.100.100.200", "::a9fe:a9fe", "::192.0.0.192",
     # 6to4, NAT64 (the well-known prefix), Teredo (client 169.254.169.254, obfuscated)
@@ -124,6 +128,14 @@ def test_every_cloud_metadata_address_is_refused_even_with_allow_private(ip):
     reason = address_refused(ip, allow_private=True)
     assert reason and "metadata" in reason, f"{ip}: {reason}"
     assert address_refused(ip, allow_private=False)
+
+
+@pytest.mark.parametrize("ip", ["169.254.168.254", "169.254.171.1", "169.254.0.22", "169.254.1.1"])
+def test_the_link_local_neighbours_of_the_metadata_ranges_follow_allow_private(ip):
+    """Only the metadata addresses and the two /24s are refused always: the rest of link-local
+    (a device on the same wire) is the source's choice, like any private address."""
+    assert address_refused(ip, allow_private=True) is None
+    assert address_refused(ip, allow_private=False) and "metadata" not in address_refused(ip, allow_private=False)
 
 
 @pytest.mark.parametrize("url", ["http://[::ffff:169.254.170.2]/v2/credentials", "http://100.100.100.200/latest/",

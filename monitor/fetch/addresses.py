@@ -29,12 +29,20 @@ METADATA = frozenset(ipaddress.ip_address(a) for a in (
     "169.254.170.2",    # AWS ECS: the task's container credentials endpoint
     "169.254.170.23",   # AWS EKS: the Pod Identity Agent (credentials)
     "100.100.100.200",  # Alibaba Cloud: instance metadata
+    "168.63.129.16",    # Azure: the WireServer (VM agent, extension settings and certificates; DNS, health probes)
+    "169.254.0.23",     # Tencent Cloud: instance metadata (metadata.tencentyun.com)
     "192.0.0.192",      # Oracle Cloud: the legacy instance metadata address
     "fd00:ec2::254",    # AWS: IMDS over IPv6 (Nitro instances)
     "fd00:ec2::253",    # AWS: the VPC's DNS resolver over IPv6 (the counterpart of 169.254.169.253)
     "fd00:ec2::23",     # AWS EKS: the Pod Identity Agent over IPv6
     "fe80::a9fe:a9fe",  # OpenStack: metadata over link-local IPv6 (169.254.169.254's bits)
 ))
+# Whole link-local /24s the clouds put their instance services in, refused always too: AWS
+# alone uses 169.254.169.123 (time), .253 (DNS), .254 (IMDS), 169.254.170.2 and .23
+# (credentials), and new endpoints keep appearing there. Nothing a feed would be served from
+# lives in them (link-local addresses are not routed), so a list of single addresses would only
+# wait to miss the next one; the rest of 169.254.0.0/16 stays the source's choice.
+METADATA_NETWORKS = tuple(ipaddress.ip_network(n) for n in ("169.254.169.0/24", "169.254.170.0/24"))
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
 # IPv6 prefixes whose last 32 bits are an IPv4 address the packet ends up at (the mapped
 # ::ffff:0:0/96, 6to4 2002::/16 and Teredo 2001::/32 have properties in `ipaddress`):
@@ -72,7 +80,7 @@ def embedded_ipv4(addr) -> list[tuple[str, ipaddress.IPv4Address]]:
 
 
 def _refused(addr, allow_private: bool) -> str | None:
-    if addr in METADATA:
+    if addr in METADATA or any(addr in network for network in METADATA_NETWORKS):
         return "a cloud metadata address"
     if allow_private:
         return None

@@ -5,7 +5,8 @@ few seconds never trips them and holds the pass (and the store lock) as long as 
 `Deadline` watches every connection its delivery opens and, when the notifier's `timeout`
 has passed, shuts them down: whatever read or write is in progress ends at once, in whichever
 library it is, and `expired` tells the caller why (like the fetcher's total deadline in
-fetch/http.py, which bounds each of its own reads instead).
+fetch/http.py, which bounds each of its own reads instead). A set `stop` event (the monitor
+is shutting down) ends them the same way, within STOP_POLL.
 """
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ import httpx
 
 from ..errors import MonitorError
 
+# How often a delivery in hand looks at the stop event (seconds): the same poll as a fetch's
+# (fetch/budget.py), so SIGTERM waits no longer for a notifier than for a fetch.
+STOP_POLL = 0.2
+
 
 class NotifyError(MonitorError):
     """A notifier that could not deliver: the reason (the caller names the notifier)."""
@@ -29,21 +34,22 @@ class NotifyError(MonitorError):
 class Deadline:
     """`with Deadline(seconds) as deadline:` ... `deadline.watch(sock)` for each connection."""
 
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float, stop: threading.Event | None = None):
         self.seconds = seconds
         self.expired = False
+        self._stop = stop
         self._at = time.monotonic() + seconds
         self._watched: list[socket.socket] = []
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
+        self._done = threading.Event()
+        self._timer = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> "Deadline":
         self._timer.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        self._timer.cancel()
+        self._done.set()
         with self._lock:
             for sock in self._watched:
                 sock.close()
@@ -52,7 +58,7 @@ class Deadline:
     def left(self, timeout: float | None = None) -> float:
         """Seconds to the deadline (at most `timeout`): the bound for a connect."""
         remaining = self._at - time.monotonic()
-        if remaining <= 0:
+        if remaining <= 0 or self.stopped:
             self.expired = True
             raise TimeoutError(self.reason)
         return remaining if timeout is None else min(timeout, remaining)
@@ -68,8 +74,21 @@ class Deadline:
             _shutdown(duplicate)
 
     @property
+    def stopped(self) -> bool:
+        return self._stop is not None and self._stop.is_set()
+
+    @property
     def reason(self) -> str:
+        if self.stopped:
+            return "not done: the monitor is stopping; the alerts stay pending"
         return f"not done within the {self.seconds:g}-second deadline"
+
+    def _run(self) -> None:
+        """Until the delivery is done: expire at the deadline, or as soon as `stop` is set."""
+        while not self._done.wait(min(STOP_POLL, max(0.0, self._at - time.monotonic()))):
+            if self.stopped or time.monotonic() >= self._at:
+                self._expire()
+                return
 
     def _expire(self) -> None:
         with self._lock:
@@ -100,7 +119,7 @@ def post_json(url: str, body: bytes, deadline: Deadline, user_agent: str) -> int
         with pool, pool.stream("POST", target, headers=headers, content=body, extensions=timeouts) as response:
             return response.status
     except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol,
-            OSError) as exc:
+            OSError, UnicodeError, ValueError) as exc:     # UnicodeError: a host label the resolver cannot encode
         reason = deadline.reason if deadline.expired else f"{type(exc).__name__}: {exc}"
         raise NotifyError(f"{url}: {reason}") from exc
 

@@ -30,15 +30,18 @@ SUBJECT_CHARS = 120
 # Rounds of RFC 2047 decoding before what is left is defused. A real title is encoded once
 # at most (a feed that encoded it twice is rare); each round peels one layer an attacker added.
 DECODE_ROUNDS = 3
-def to_email(notifier, digest: Digest, store) -> None:
+
+
+def to_email(notifier, digest: Digest, store, stop=None) -> None:
     message = mail_message(notifier, digest)
-    with Deadline(notifier.timeout) as deadline:
+    with Deadline(notifier.timeout, stop) as deadline:
         try:
             with _smtp(notifier, deadline) as smtp:
                 if notifier.username:
                     smtp.login(notifier.username, _password(notifier))
                 smtp.send_message(message)
-        except (smtplib.SMTPException, OSError) as exc:
+        # UnicodeError: a host the resolver cannot encode (a label over 63 characters)
+        except (smtplib.SMTPException, OSError, UnicodeError, ValueError) as exc:
             reason = deadline.reason if deadline.expired else f"{type(exc).__name__}: {exc}"
             raise NotifyError(f"{notifier.host}:{notifier.port}: {reason}") from exc
 
