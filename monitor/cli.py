@@ -21,7 +21,7 @@ from .notify import inspect
 from .errors import MonitorError
 from .store import Store
 
-# Exit codes of `run`: 0 every due source fetched, 1 some failed (the rest stored),
+# Exit codes of `run`: 0 every due source fetched, 1 some failed or read nothing but errors (the rest stored),
 # 2 bad config (or option), 3 another pass holds the lock.
 EXIT_FAILED, EXIT_CONFIG, EXIT_LOCKED = 1, 2, 3
 # The largest run id asked for: SQLite's INTEGER is 64 bits, so 18 digits always fit.
@@ -41,12 +41,17 @@ def _bad_option(option: str, value: str, reason: str):
     sys.exit(EXIT_CONFIG)
 
 
+def _fail(line: str, code: int = EXIT_FAILED):
+    """One error line, then exit `code`: the only way a command ends in error."""
+    _say("error", line)
+    sys.exit(code)
+
+
 def _config(path: str):
     try:
         return config_module.load(path)
     except config_module.ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_CONFIG)
+        _fail(str(exc), EXIT_CONFIG)
 
 
 def _open(db: str, write: bool = False) -> Store:
@@ -56,18 +61,41 @@ def _open(db: str, write: bool = False) -> Store:
             store.require_writable()
         return store
     except MonitorError as exc:
-        raise click.ClickException(str(exc)) from exc
+        _fail(str(exc))
+
+
+# click 8.2+ asks for a command by showing the help (an error whose message is the help).
+NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 
 class Monitor(click.Group):
-    """The command group; a store that fails mid-command (disk full, file damaged or made
-    read-only under us) is one error line and exit 1, not a traceback."""
+    """The command group. Every error is one "error: ..." line, click's own too (a missing
+    option, an unknown command: exit 2, with where to find help), and a store that fails
+    mid-command (disk full, file damaged or made read-only under us) is one line and exit 1,
+    not a traceback."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NO_ARGS_IS_HELP as exc:           # `monitor` alone: the help, as click prints it (exit 2)
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            hint = ""
+            if isinstance(exc, click.UsageError) and exc.ctx is not None:
+                hint = f" (see '{exc.ctx.command_path} --help')"
+            _fail(exc.format_message() + hint, exc.exit_code)
+        except click.Abort:
+            _fail("aborted")
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except sqlite3.DatabaseError as exc:
-            raise click.ClickException(f"the store failed: {exc} (disk full, read-only or damaged?)") from exc
+            _fail(f"the store failed: {exc} (disk full, read-only or damaged?)")
 
 
 @click.group(cls=Monitor)
@@ -96,7 +124,7 @@ def ingest(db, quiet, files):
                                                 err=True)) if show else None
     report = pipeline.ingest_paths(store, list(files), progress)
     for error in report.errors:
-        click.echo(f"error: {error}", err=True)
+        _say("error", error)
     if not quiet:
         click.echo(f"{report.added} article(s) added, {report.duplicates} already known, "
                    f"{len(report.alerts)} alert(s), {len(report.errors)} error(s)", err=True)
@@ -189,7 +217,7 @@ def history(db, evidence, text):
     """
     out = inspect.history(_open(db), text, evidence)
     if not out:
-        raise click.ClickException(f"no subject or topic matches {text!r}")
+        _fail(f"no subject or topic matches {text!r}")
     click.echo(out)
 
 
@@ -211,7 +239,7 @@ def claims(db, article):
     forms = [article, str(Path(article).resolve()), os.path.relpath(Path(article).resolve())]
     row = next((r for r in map(store.article, forms) if r is not None), None)
     if row is None:
-        raise click.ClickException(f"no article with the id, URL or path {article!r}")
+        _fail(f"no article with the id, URL or path {article!r}")
     click.echo(inspect.claims(store, row))
 
 
@@ -234,8 +262,8 @@ def metadata(db):
 def run(config_path, names, quiet):
     """One pass over the sources that are due, then exit (for cron).
 
-    Exit 0 when every source was fetched, 1 when some failed (the rest are stored),
-    2 on a bad config, 3 when another pass holds the lock.
+    Exit 0 when every source was fetched, 1 when some failed or gave nothing but errors
+    (the rest are stored), 2 on a bad config, 3 when another pass holds the lock.
 
     Example:
 
@@ -354,6 +382,8 @@ def status(config_path):
                 for n in config.notifiers for row in [store.notifier(n.name)]]
         click.echo("\n" + tabulate(rows, headers=["notifier", "kind", "last delivery", "delivered", "pending",
                                                     "failures", "last error"]))
+    for line in store.take_warnings():                   # a damaged row, read as a new source's
+        _say("warning", line)
 
 
 @main.command()
@@ -368,6 +398,6 @@ def enable(config_path, name):
     """
     config = _config(config_path)
     if name not in {s.name for s in config.sources}:
-        raise click.BadParameter(f"no source named {name!r} in {config.path}", param_hint="NAME")
+        _fail(f"NAME {name!r}: no source of that name in {config.path}", EXIT_CONFIG)
     schedule.enable(_open(config.store, write=True), name)
     click.echo(schedule.printable(f"{name}: enabled"), err=True)

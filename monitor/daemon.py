@@ -65,6 +65,10 @@ def _job(config: Config, client: Client, stop: threading.Event, log):
             except MonitorError as exc:
                 log(printable(f"{name}: error: {exc}"))
                 return
+            except Exception as exc:                  # a fault no stage caught: one line, never APScheduler's
+                log(printable(f"{name}: error: the pass failed ({type(exc).__name__}: {exc}); its run is "
+                              f"recorded as failed, the source is tried again on its interval"))
+                return
             _log_pass(report, log)
     return job
 
@@ -72,6 +76,8 @@ def _job(config: Config, client: Client, stop: threading.Event, log):
 def _log_pass(report: PassReport, log) -> None:
     for source, error in report.failed.items():
         log(printable(f"{source}: error: {error}"))
+    for error in report.ingest.errors:            # item-level errors, each naming its source
+        log(printable(f"error: {error}"))
     for warning in report.warnings:
         log(printable(f"warning: {warning}"))
     for error in report.notify_errors:

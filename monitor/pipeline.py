@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import stat
+import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -143,30 +144,45 @@ def ingest_paths(store: Store, paths: list[str], progress=None) -> Report:
     return report
 
 
-def ingest_documents(store: Store, documents, report: Report, ahead: bool | None = None) -> None:
+def ingest_documents(store: Store, documents, report: Report, ahead: bool | None = None, stop=None) -> bool:
     """Ingest documents in order; one that cannot be cleaned is reported and the rest go on.
-    A large batch (or any, with `ahead`) is cleaned ahead in worker processes (clean/ahead.py)."""
+    A large batch (or any, with `ahead`) is cleaned ahead in worker processes (clean/ahead.py).
+    `stop` (a threading.Event) is looked at before each document and each article, so once
+    it is set at most the article in hand is finished, even inside one feed of hundreds of
+    items. True when every document was ingested, False when `stop` ended it first."""
     if ahead is None:
         ahead = hasattr(documents, "__len__") and len(documents) >= clean_stage.ahead.AHEAD_MIN
-    for _ in _ingested(store, documents, report, ahead):
+    ended: list[bool] = []
+    for _ in _ingested(store, documents, report, ahead, stop, ended):
         pass
+    return bool(ended)
 
 
-def _ingested(store: Store, documents, report: Report, ahead: bool):
-    """Each document through the stages; yields once per document, when it is done."""
+def _ingested(store: Store, documents, report: Report, ahead: bool, stop=None, ended: list | None = None):
+    """Each document through the stages; yields once per document, when it is done. Returns
+    early once `stop` is set; appends to `ended` when it ran to the last document."""
+    def stopping() -> bool:
+        return stop is not None and stop.is_set()
     cleaned = clean_stage.clean_each(documents, ahead=ahead)
-    while True:
+    while not stopping():
         with report.clock("clean"):             # in the caller: cleaning, or waiting for a worker
             document, articles, seconds = next(cleaned, (None, None, 0.0))
         if articles is None:
+            if ended is not None:
+                ended.append(True)
             return
         report.clock.cleaner += seconds
         if isinstance(articles, InputError):
             report.errors.append(str(articles))
-        else:
-            for article in articles:
-                ingest_article(store, article, report)
+            yield document
+            continue
+        for article in articles:
+            if stopping():                      # the article in hand was finished; no other starts
+                cleaned.close()                 # ends the cleaner's worker processes, if any
+                return
+            ingest_article(store, article, report)
         yield document
+    cleaned.close()
 
 
 def _read_or_error(path: str) -> Document | InputError:
@@ -221,6 +237,11 @@ def _alert_row(alert: Alert, article_id: int, run_id: int) -> dict:
     return row
 
 
-def notify(store: Store, notifiers, run_ids: list[int] | None = None, log=None) -> list[str]:
-    """After a pass: each notifier gets the alerts it has not delivered; errors, one line each."""
-    return notify_stage.deliver(notifiers, store, run_ids, log)
+def notify(store: Store, notifiers, run_ids: list[int] | None = None, log=None, *,
+           stop: threading.Event | None = None, warn=None) -> list[str]:
+    """After a pass: each notifier gets the alerts it has not delivered; errors, one line each.
+    Once `stop` is set (or the notify phase's total deadline, NOTIFY_PHASE_SECONDS in
+    notify/notifiers.py, has passed) the delivery in hand ends and the notifiers not reached
+    stay pending for the next pass, named in one line for `warn` (a callable; without it the
+    line is returned with the errors)."""
+    return notify_stage.deliver(notifiers, store, run_ids, log, stop=stop, warn=warn)

@@ -5,9 +5,11 @@ source on its interval: fetch in worker threads (network-bound, per-host limited
 ingest in this thread, one transaction per article, and save each source's validators only
 after its articles are committed. A failing source is data: its error is kept, it backs
 off with jitter, and after `max_failures` in a row it is disabled until re-enabled (at once
-on a 410 Gone). A pass spends a budget (fetch/budget.py: how long a pass and a source's
-linked pages may take); on SIGTERM the daemon starts no request and abandons the fetches in
-hand (their sources saved nothing). A host that answers 429 or 503 is not asked again before
+on a 410 Gone). A source whose answer gave nothing but errors (every item failed to clean)
+has failed too: its validators are not saved, so the next pass reads it in full. A pass
+spends a budget (fetch/budget.py: how long a pass and a source's linked pages may take); on
+SIGTERM the daemon starts no request, abandons the fetches in hand (their sources saved
+nothing) and finishes at most the article in hand. A host that answers 429 or 503 is not asked again before
 its Retry-After, and none of its sources shows a next_due before that.
 """
 from __future__ import annotations
@@ -192,10 +194,28 @@ def run_pass(config: Config, store: Store, client: Client, names: set[str] | Non
              at: float | None = None) -> PassReport:
     """One pass over the due sources (the named ones only, when given; due or not, when
     forced). `at` is when the pass was asked for (the daemon's job start): next_due counts
-    from it. When `stop` is set, the fetches in hand are abandoned and nothing is notified."""
+    from it. When `stop` is set, the fetches in hand are abandoned and nothing is notified.
+    The run record is closed whatever happens: an error no source caught still ends it,
+    as "failed", not "running"."""
     at = time.time() if at is None else at
     report = PassReport()
     report.run_id = report.ingest.run_id = store.start_run("run", len(config.sources))
+    completed = False
+    try:
+        _fetch_and_settle(config, store, client, report, names, stop, progress, force, at)
+        completed = True
+    finally:
+        report.warnings.extend(store.take_warnings())
+        _finish_run(store, report, completed)
+    if not report.stopped:          # stopping: the alerts stay pending for the next pass
+        # Notified after the run is recorded, so the digest's failed-sources section has this pass.
+        report.notify_errors = pipeline.notify(store, config.notifiers, [report.run_id], stop=stop,
+                                               warn=report.warnings.append)
+    return report
+
+
+def _fetch_and_settle(config: Config, store: Store, client: Client, report: PassReport, names, stop, progress,
+                      force: bool, at: float) -> None:
     sources = due(config, store, at, names, force)
     states = {s.name: handed_state(store.source(s.name)["state"], at) for s in sources}
     budget = Budget.for_pass(config.fetch.timeout, stop)
@@ -214,13 +234,12 @@ def run_pass(config: Config, store: Store, client: Client, names: set[str] | Non
         _held_sources(store, held)
     finally:
         pool.close()
+
+
+def _finish_run(store: Store, report: PassReport, completed: bool) -> None:
     errors = [f"{n}: {e}" for n, e in report.failed.items()] + report.ingest.errors
-    status = "interrupted" if report.stopped else "ok" if not errors else "errors"
+    status = "failed" if not completed else "interrupted" if report.stopped else "ok" if not errors else "errors"
     store.finish_run(report.run_id, status, report.ingest.added, len(report.ingest.alerts), errors)
-    if not report.stopped:          # stopping: the alerts stay pending for the next pass
-        # Notified after the run is recorded, so the digest's failed-sources section has this pass.
-        report.notify_errors = pipeline.notify(store, config.notifiers, [report.run_id])
-    return report
 
 
 def _named(name: str, line: str) -> str:
@@ -246,6 +265,7 @@ def _settle(config: Config, store: Store, source: Source, future: Future, report
         return
     if batch is None:
         return
+    before = (report.ingest.duplicates, len(report.ingest.errors))
     added = _ingest(store, source, batch, report, stop)
     if added is None:
         report.stopped = True
@@ -253,12 +273,17 @@ def _settle(config: Config, store: Store, source: Source, future: Future, report
                                f"validators were not saved, it is fetched again next time")
         return
     report.warnings.extend(_named(source.name, w) for w in batch.warnings)
-    report.fetched.append(source.name)
-    row.update(state=_state(row["state"], batch, at), failures=0, last_success=now(), last_error=None,
+    old_state = row["state"]
+    row.update(state=_state(old_state, batch, at), failures=0, last_success=now(), last_error=None,
                last_result="not modified" if batch.not_modified else f"ok: {added} new",
                next_due=at + source.every, articles=(row.get("articles") or 0) + added)
     if not batch.not_modified and not batch.documents and source.kind in WHOLE_ANSWER_KINDS:
         _no_article(source, row, batch, report)
+    expected = [d for d in batch.documents if not d.hints.get("only_skipped")]   # feeds.py: all read before
+    if expected and not added and report.ingest.duplicates == before[0] and len(report.ingest.errors) > before[1]:
+        _nothing_read(source, row, old_state, len(expected), report)
+    else:
+        report.fetched.append(source.name)
     store.save_source(row)                      # validators saved only now: the articles are committed
 
 
@@ -286,18 +311,13 @@ def _held_sources(store: Store, held: dict) -> None:
 
 
 def _ingest(store: Store, source: Source, batch, report: PassReport, stop) -> int | None:
-    """The batch's documents through the pipeline, until `stop`: the articles added, or None
-    when stopped before the last document. Every error of the source names it (the clean
-    stage's name the document's URL only)."""
-    added, errors, ended = report.ingest.added, len(report.ingest.errors), []
-
-    def documents():
-        for document in batch.documents:
-            if stop is not None and stop.is_set():
-                return
-            yield document
-        ended.append(True)
-    pipeline.ingest_documents(store, documents(), report.ingest, ahead=len(batch.documents) >= AHEAD_MIN)
+    """The batch's documents through the pipeline, until `stop` (looked at before each
+    document and each article: after SIGTERM at most the article in hand is finished): the
+    articles added, or None when stopped before the last. Every error of the source names
+    it (the clean stage's name the document's URL only)."""
+    added, errors = report.ingest.added, len(report.ingest.errors)
+    ended = not batch.documents or pipeline.ingest_documents(store, batch.documents, report.ingest,
+                                                             ahead=len(batch.documents) >= AHEAD_MIN, stop=stop)
     report.ingest.errors[errors:] = [_named(source.name, e) for e in report.ingest.errors[errors:]]
     report.ingest.errors.extend(_named(source.name, e) for e in batch.errors)
     return report.ingest.added - added if ended else None
@@ -323,6 +343,20 @@ def _no_article(source: Source, row: dict, batch, report: PassReport) -> None:
         report.warnings.append(f"{source.name}: no item in its answer; its validators are not saved, so the "
                                f"next pass fetches it in full")
     row.update(last_result="ok: no item")
+
+
+def _nothing_read(source: Source, row: dict, old_state: dict, documents: int, report: PassReport) -> None:
+    """A source whose documents gave no article and no duplicate, only errors (every item
+    failed in the clean stage): it failed, though its server answered. The state it had is
+    kept without validators (nor this answer's, nor its cursors: a WordPress cursor or a
+    feed's list of pages read would skip the items again), so the next pass asks in full
+    rather than being told "not modified" about items never read. Not counted towards
+    disabling it: the server is fine, and the next pass retries it."""
+    error = (f"none of its {documents} document(s) gave an article, only errors; its validators are "
+             f"not saved, so the next pass fetches it in full")
+    row.update(state={k: v for k, v in old_state.items() if k not in VALIDATORS}, last_error=error,
+               last_result="error: nothing read")
+    report.failed[source.name] = error
 
 
 def _failed(config, store, source, row, error, report, not_before=None, gone=False) -> None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from . import fetch as fetch_stage
-from .http import BudgetSpent, Client, PagesBudgetSpent, Response, TimedOut
+from .http import BudgetSpent, Client, FetchError, PagesBudgetSpent, Response, TimedOut
 
 # A pass starts no request after this many fetch timeouts (5 minutes at the default 30 s):
 # 1,000 local feeds take 20 s (`python -m bench`), real ones a minute or two, and 5 minutes
@@ -161,9 +161,20 @@ def fetch_all(pool, sources: list, states: dict, client: Client, per_host: int,
             for s in sources]
 
 
+# What a fetcher may still raise from input it was handed (a URL no parser reads, a host
+# name the IDNA codec refuses, an encoding no codec knows, a file that vanished): that
+# source's failure, not the pass's. Anything else is a bug and surfaces (run_pass still
+# closes its run record).
+FETCHER_FAULTS = (ValueError, UnicodeError, LookupError, OSError)
+
+
 def _fetch_one(source, state: dict, client: Client, limit: threading.Semaphore, budget: Budget):
     with limit:
-        return fetch_stage(source, state, Gate(client, budget))
+        try:
+            return fetch_stage(source, state, Gate(client, budget))
+        except FETCHER_FAULTS as exc:
+            raise FetchError(f"{source.url or source.path}: the fetch failed: "
+                             f"{type(exc).__name__}: {exc}") from exc
 
 
 def finished(future: Future, stop: threading.Event | None) -> bool:

@@ -9,8 +9,9 @@ A feed lxml cannot scan (JSON Feed, broken beyond its recovery, an odd encoding)
 old path through feedparser. Neither fetches a DTD or resolves an external entity. A feed
 read despite errors is read with a warning; an HTML page, an empty body or a non-feed is an
 error for its source. Stray NUL bytes are dropped first, as the clean stage drops them. A
-feed that answers 200 with no item keeps the validators of the last pass that had items,
-with a warning: the next pass fetches it in full rather than trusting an empty answer.
+feed that answers 200 with no item saves no validators at all (neither this answer's nor
+the last pass's: the scheduler drops them, schedule._no_article), with a warning: the next
+pass fetches it in full rather than trusting an empty answer.
 """
 from __future__ import annotations
 
@@ -55,16 +56,23 @@ def fetch(source, state: dict, client: Client) -> Batch:
     # A teaser whose page was fetched, now or before, is not stored as an article of its own.
     skip = fetched + [e.get("link") for e in teasers if e.get("link") in done]
     batch.state["pages"] = (state.get("pages", []) + fetched)[-REMEMBERED_PAGES:]
+    # Every item a teaser whose page is stored: the feed itself holds nothing new, and the
+    # scheduler must not take the clean stage's "no article" for it as a failure.
+    skipped = set(skip)
+    only_skipped = all(e.get("link") in skipped for e in parsed.entries)
     batch.documents.insert(0, Document(origin=response.url, body=body, url=response.url,
-                                       media_type=response.content_type, hints={"skip": skip}))
+                                       media_type=response.content_type,
+                                       hints={"skip": skip, "only_skipped": only_skipped}))
     return batch
 
 
 def _no_item(source, state: dict) -> Batch:
     """A 200 feed without an item (a feed that cannot be read at all is a FetchError in
-    _parse): nothing to store, and the state of the last pass kept, not this answer's
-    validators, so the next pass asks for the feed unconditionally instead of being told
-    "not modified" about an answer that held nothing."""
+    _parse): nothing to store. The batch carries the state of the last pass (its list of
+    pages read), not this answer's validators; the scheduler then saves it without any
+    validators (schedule._no_article, for every feed or page that gave no document), so
+    the next pass asks for the feed unconditionally instead of being told "not modified"
+    about an answer that held nothing."""
     return Batch(state=dict(state), warnings=[
         f"{source.name}: {source.url}: a well-formed feed with no item; its validators are not kept, "
         f"so the next pass fetches it in full"])

@@ -153,6 +153,8 @@ class GuardedBackend(httpcore.SyncBackend):
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
             raise httpcore.ConnectError(f"cannot resolve {host}: {exc.strerror}") from exc
+        except UnicodeError as exc:              # the IDNA codec: a label over 63 octets, or empty
+            raise httpcore.ConnectError(f"cannot resolve {_host_text(host)}: not a valid host name ({exc})") from exc
         for info in infos:
             reason = address_refused(info[4][0], self.allow_private)
             if reason:
@@ -212,7 +214,7 @@ class Client:
             _check_scheme(url)
             response = self._once(url, headers, deadline, deadline - start)
             if response.status in (301, 302, 303, 307, 308) and response.headers.get("location"):
-                url = urljoin(url, response.headers["location"])
+                url = _redirected(url, response.headers["location"])
                 continue
             return _checked(response)
         raise FetchError(f"{asked}: more than {self.max_redirects} redirects (the last to {url})")
@@ -322,8 +324,24 @@ def _decoder(url: str, encoding: str):
     return decode
 
 
+def _host_text(host) -> str:
+    return host.decode("ascii", "replace") if isinstance(host, bytes) else str(host)
+
+
+def _redirected(url: str, location: str) -> str:
+    """Where a redirect leads; a Location no URL parser reads (`http://[::1/x`) is the
+    request's failure, not a ValueError out of the fetcher."""
+    try:
+        return urljoin(url, location)
+    except ValueError as exc:
+        raise FetchError(f"{url}: redirected to {location!r}, not a usable URL ({exc})") from exc
+
+
 def _check_scheme(url: str) -> None:
-    scheme = urlsplit(url).scheme.lower()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError as exc:                    # "http://[::1/p": an unclosed IPv6 bracket
+        raise FetchError(f"{url}: not a usable URL ({exc})") from exc
     if scheme not in ("http", "https"):
         raise FetchError(f"{url}: only http and https are fetched, not {scheme or 'a bare path'}")
 
