@@ -324,7 +324,8 @@ def notify_command(config_path, quiet):
     try:
         with schedule.Lock(config.store):
             errors = pipeline.notify(store, config.notifiers, log=None if quiet else
-                                     lambda line: click.echo(schedule.printable(line), err=True))
+                                     lambda line: click.echo(schedule.printable(line), err=True),
+                                     warn=lambda line: _say("warning", line))
     except schedule.LockHeld as exc:
         _say("error", str(exc))
         sys.exit(EXIT_LOCKED)

@@ -181,6 +181,23 @@ def test_article_text_of_any_format_is_cut_at_the_text_cap(name):
     assert "UNREACHED" not in article.text and article.text.rstrip().endswith("Monday.")
 
 
+def test_an_item_of_control_bytes_alone_is_no_article_not_a_blank_one():
+    """Control bytes are scrubbed to spaces before the emptiness test, so such an item is
+    "no article text found", never a stored article of blank text."""
+    body = ("<?xml version='1.0'?><rss version='2.0'><channel><title>t</title><description>"
+            + "A channel of ordinary words. " * 200 + "</description><item><title>\x01</title>"
+            "<description>\x01\x02\x03\x04\x05\x06\x07\x0e\x0f</description></item></channel></rss>").encode()
+    with pytest.raises(InputError, match="no article text found"):
+        clean.clean(Document(origin="ctl.xml", body=body))
+
+
+def test_a_feed_whose_items_were_all_read_before_is_no_article_and_no_error():
+    body = ("<?xml version='1.0'?><rss version='2.0'><channel><title>t</title><item><title>Teaser</title>"
+            "<link>http://127.0.0.1/a</link></item></channel></rss>").encode()
+    assert clean.clean(Document(origin="feed.xml", body=body, hints={"only_skipped": True,
+                                                                      "skip": ["http://127.0.0.1/a"]})) == []
+
+
 def test_a_file_over_the_input_limit_is_refused_naming_it(tmp_path):
     big = tmp_path / "huge.html"
     with open(big, "wb") as out:

@@ -45,11 +45,12 @@ def parser(kind: str):
 def clean(document: Document) -> list[Article]:
     """The articles in `document`: one for a page or post, one per item for a feed."""
     kind, payload = detect.sniff(document)
-    articles = [_capped(_scrub(_hinted(a, document.hints))) for a in parser(kind)(document, payload)
+    # Scrubbed before the emptiness test: a text of control bytes alone is empty, not an article.
+    articles = [a for a in (_capped(_scrub(_hinted(a, document.hints))) for a in parser(kind)(document, payload))
                 if a.text.strip()]
-    if not articles:
+    if not articles and not document.hints.get("only_skipped"):
         raise InputError(document.origin, f"no article text found in this {kind} input")
-    return articles
+    return articles           # none, without an error, for a feed whose items were all read before
 
 
 def _scrub(article: Article) -> Article:
