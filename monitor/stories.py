@@ -1,30 +1,44 @@
 """Stories: which event an article is about, so that one story's figures never alert on another's.
 
-An article joins the stored story whose salient terms (places, people, key nouns of the
-title and lead) it shares most, or starts a new one. Part of the diff stage: the subject
-and topic keys start with the story's id.
+An article joins the stored story whose salient terms (places, people, other proper names)
+it shares most, or starts a new one. The names of its title and lead count more than the
+ones its body mentions in passing. A story it shares enough with joins it if the story had
+news in the last month; a story quiet for longer (an investigation's report a year on, a
+review months later) only if the match is strong and rests on names few stories hold (the
+flight, the place, the victim). Part of the diff stage: the subject and topic keys start
+with the story's id. `python -m bench.stories` measures splits and merges.
 """
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlparse
 
 from .records import Article, Claims
 
-# Weighted share of an article's proper names a story must hold for the article to join it.
-# Measured on the seed story and tests/stories (python -m bench.stories): articles of one
-# story share 0.3-0.8 with it; articles of other stories 0.0-0.15.
+# Weighted share of an article's names a story must hold for the article to join it, when
+# the story had news within STORY_GAP_DAYS of the article. Measured with python -m
+# bench.stories on the development stories, the seeds and tests/stories: articles of one
+# story share 0.3-0.9 with it; articles of other stories 0.0-0.2.
 JOIN_SHARE = 0.25
-# Two articles more than this many days apart (by their published dates) are not one story,
-# however many names they share: a war or an election runs for months, but its news comes
-# in bursts, and a story left for a month is picked up by articles that recap it.
+# News comes in bursts: a story with news within this many days of an article is open to it
+# on a plain match.
 STORY_GAP_DAYS = 30
+# A story quiet for longer is joined across any gap only on a strong match: this share, and
+# a name of the article's title or lead that no more than RARE_STORIES stories hold.
+STRONG_SHARE = 0.45
+RARE_STORIES = 8
+# Stories an article could join whose main names are compared with its own (see _central).
+CENTRAL = 4
 # An article is judged by its most frequent names: a long report names many people and
 # places in passing, and those should not dilute the ones it is about.
 ARTICLE_TERMS = 15
+# A name in the title or the lead paragraph weighs this many times one of the body.
+LEAD_WEIGHT = 3.0
 # A story keeps this many of its most frequent terms: enough for its entities and nouns,
 # few enough that a long-running story does not swallow every new one.
 STORY_TERMS = 80
@@ -32,24 +46,101 @@ STORY_TERMS = 80
 
 def assign(claims: Claims, store) -> int:
     """The id of the story `claims` belongs to, creating or updating it in the store."""
-    terms = list(claims.terms)
-    best, best_share = None, 0.0
+    weights = article_terms(claims, store)
     published = claims.article.published if _day(claims.article.published) else None
-    # Only the stories of the last month that hold one of its names (news is local in
-    # time), found through the store's index of story terms.
-    spread, held = store.story_matches(terms[:ARTICLE_TERMS], published, STORY_GAP_DAYS)
-    for story_id in sorted(held):
-        share = _share(terms, held[story_id], spread)
+    # The stories of the last month that hold one of its names (news is local in time), and
+    # any story, however old, that holds one of its rare names: both through the store's
+    # index of story terms, never a scan of every story.
+    # (Stores written before terms were normalised hold the claim stage's own: looked up too.)
+    raw = [t for t in claims.terms[:ARTICLE_TERMS] if t not in weights]
+    spread, held, recent = store.story_matches(list(weights) + raw, published, STORY_GAP_DAYS, RARE_STORIES)
+    if raw:
+        spread, held = _normalised(spread, held)
+    # A story with recent news first; an older one only when none of those will do.
+    best, best_share, shares = None, 0.0, {}
+    # (A recent story is also judged on the body's names alone, as an article whose lead
+    # names a charity or an agency in passing still belongs with the story its body tells.)
+    body = {normal(t): 1.0 for t in claims.terms[:ARTICLE_TERMS]}
+    for story_id in sorted(recent):
+        share = shares[story_id] = max(_share(weights, held[story_id], spread), _share(body, held[story_id], spread))
         if share > best_share:
             best, best_share = story_id, share
+    if best_share < JOIN_SHARE:
+        for story_id in sorted(set(held) - recent):
+            share = shares[story_id] = _share(weights, held[story_id], spread)
+            if share > best_share and _strong(share, weights, held[story_id], spread):
+                best, best_share = story_id, share
+    story_counts = Counter({t: w for t, w in weights.items()})
     if best is not None and best_share >= JOIN_SHARE:
-        best = store.story(best)
-        merged = Counter(best["terms"]) + Counter(terms)
+        best = _central(weights, held, spread, shares, recent if best in recent else set(held) - recent, store)
+        merged = Counter(_normal_counts(best["terms"])) + story_counts
         label = claims.article.title if claims.article.title and not best.get("titled") else None
-        store.update_story(best["id"], dict(merged.most_common(STORY_TERMS)), label, claims.article.published)
+        store.update_story(best["id"], _kept(merged), label, claims.article.published)
         return best["id"]
-    return store.add_story(_label(claims.article), dict(Counter(terms).most_common(STORY_TERMS)),
-                           titled=bool(claims.article.title), published=claims.article.published)
+    return store.add_story(_label(claims.article), _kept(story_counts), titled=bool(claims.article.title),
+                           published=claims.article.published)
+
+
+def article_terms(claims: Claims, store=None) -> dict[str, float]:
+    """The article's names with their weights: its ARTICLE_TERMS most frequent ones weigh 1,
+    those of its title and lead paragraph LEAD_WEIGHT (these are what it is about)."""
+    weights: dict[str, float] = {}
+    for term in claims.terms[:ARTICLE_TERMS]:
+        weights.setdefault(normal(term), 1.0)
+    for term in lead_terms(claims.article, store.people() if store is not None else None):
+        weights[term] = LEAD_WEIGHT
+    return weights
+
+
+def lead_terms(article: Article, people=None) -> set[str]:
+    """The names of the title and the lead paragraph, read as the claim stage reads a sentence."""
+    from .claims import actors, proper_words
+    from .records import Directory
+
+    book = actors.Book(known=people if people is not None else Directory())
+    out = set()
+    lead = article.paragraphs[0] if article.paragraphs else ""
+    for text in (article.title or "", lead[:600]):
+        if not text:
+            continue
+        found = actors.mentions(text, book)
+        # The names written there, not the bodies and countries they were learned to stand for.
+        out.update(normal(m.actor.key) for m in found if m.kind != "pronoun")
+        out.update(normal(word) for word in proper_words(text, found))
+    out.discard("")
+    return out
+
+
+_DOUBLE = re.compile(r"(\w)\1+")
+
+
+def normal(term: str) -> str:
+    """A term without its kind, accents and doubled letters: the claim stage reads one name as
+    a person in one sentence and a place or plain word in the next ('p:maria', 'w:maria'),
+    and spells people without doubled letters ('p:guteres')."""
+    name = term.split(":", 1)[1] if ":" in term[:3] else term
+    name = unicodedata.normalize("NFKD", name.lower())
+    name = "".join(c for c in name if not unicodedata.combining(c))
+    return _DOUBLE.sub(r"\1", name).strip()
+
+
+def _normal_counts(terms: dict) -> Counter:
+    """A stored story's terms, those of stores written before terms were normalised included."""
+    out = Counter()
+    for term, n in terms.items():
+        out[normal(term)] += n
+    return out
+
+
+def _normalised(spread: dict, held: dict) -> tuple[dict, dict]:
+    merged = {}
+    for term, n in spread.items():
+        merged[normal(term)] = max(merged.get(normal(term), 0), n)
+    return merged, {story: {normal(t) for t in terms} for story, terms in held.items()}
+
+
+def _kept(counts: Counter) -> dict[str, float]:
+    return {t: round(n, 2) for t, n in counts.most_common(STORY_TERMS)}
 
 
 def _day(published: str | None) -> int | None:
@@ -60,14 +151,44 @@ def _day(published: str | None) -> int | None:
         return None
 
 
-def _share(terms: list[str], story_terms, spread: dict) -> float:
-    """Share of the article's names the story holds, each weighted down by how many stories
-    use it: 'United States' tells two stories apart less than 'Korvash' does."""
-    terms = terms[:ARTICLE_TERMS]
-    if not terms:
+def _weight(term: str, weights: dict, spread: dict) -> float:
+    """A term's weight, down by how many stories use it: 'United States' tells two stories
+    apart less than 'Korvash' does."""
+    return weights[term] / max(1.0, math.log2(1 + spread.get(term, 0)))
+
+
+def _share(weights: dict[str, float], story_terms, spread: dict) -> float:
+    """Weighted share of the article's names the story holds."""
+    total = sum(_weight(t, weights, spread) for t in weights)
+    if not total:
         return 0.0
-    weight = {t: 1 / max(1.0, math.log2(1 + spread.get(t, 0))) for t in terms}
-    return sum(weight[t] for t in terms if t in story_terms) / sum(weight.values())
+    return sum(_weight(t, weights, spread) for t in weights if t in story_terms) / total
+
+
+def _central(weights: dict, held: dict, spread: dict, shares: dict, among: set, store) -> dict:
+    """Of the stories among `among` that the article could join, the one whose own main names
+    it shares: a long story holds many names in passing (every country that sent aid), and
+    those should not draw an article away from the story it is about. Reads the CENTRAL best
+    by plain share."""
+    ranked = sorted((s for s in among if s in shares), key=lambda s: (-shares[s], s))
+    fit = [s for s in ranked if shares[s] >= JOIN_SHARE][:CENTRAL]
+    best, best_score = None, -1.0
+    for story_id in fit:
+        story = store.story(story_id)
+        counts = _normal_counts(story["terms"])
+        top = max(counts.values(), default=1) or 1
+        score = sum(_weight(t, weights, spread) * math.sqrt(min(1.0, counts.get(t, 0) / top)) for t in weights
+                    if t in held[story_id])
+        if score > best_score:
+            best, best_score = story, score
+    return best
+
+
+def _strong(share: float, weights: dict, story_terms, spread: dict) -> bool:
+    """A match strong enough to join a story across any gap: a high share, resting on a name
+    of the title or lead that few stories hold."""
+    return share >= STRONG_SHARE and any(weights[t] >= LEAD_WEIGHT and spread.get(t, 0) <= RARE_STORIES
+                                         for t in weights if t in story_terms)
 
 
 def _label(article: Article) -> str:

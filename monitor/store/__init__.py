@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 from collections import Counter, defaultdict
 from contextlib import contextmanager
@@ -42,6 +43,25 @@ def _same_item(row: dict, url: str | None, published: str | None) -> bool:
     return not (published and row["published"] and published != row["published"])
 
 
+# The largest row id SQLite stores (a signed 64-bit integer).
+MAX_ROWID = 2 ** 63 - 1
+# A source row's numeric columns, and what a value that is not a number (an edited or
+# damaged store: failures = 'x') reads as: the value of a source never fetched.
+SOURCE_NUMBERS = {"failures": 0, "articles": 0, "disabled": 0, "next_due": 0.0}
+NOTIFIER_NUMBERS = {"failures": 0, "delivered": 0}
+# The shape of each state key a fetcher reads (feeds, pages, wordpress, files; the
+# scheduler's full-fetch clock). A stored value of another shape is dropped with a warning:
+# the fetcher then starts that part afresh (a full fetch, every file read again).
+STATE_SHAPES = {"etag": str, "last_modified": str, "modified_after": str, "pages": list, "files": dict,
+                "last_full_fetch": (int, float)}
+
+
+def _shown(value) -> str:
+    """A stored value as a warning shows it: its repr, cut to 40 characters."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -51,6 +71,7 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = str(path)
+        self.warnings: list[str] = []       # values read from a damaged row, one line each (take_warnings)
         self._people: Directory | None = None
         self._people_version = None
         try:
@@ -147,11 +168,17 @@ class Store:
         self.db.conn.executemany("insert into story_terms (story_id, term) values (?, ?)",
                                  [(story_id, term) for term in terms])
 
-    def story_matches(self, terms: list[str], published: str | None, days: int) -> tuple[dict, dict]:
-        """Among the stories an article can join (see _window), how many hold each of
-        `terms`, and which of `terms` each story holds: {term: n}, {story id: {terms}}."""
+    def story_matches(self, terms: list[str], published: str | None, days: int,
+                      rare: int = 0) -> tuple[dict, dict, set]:
+        """The stories an article can join, found through the index of story terms: those of
+        its window (see _window) that hold one of `terms`, and, with `rare`, any story however
+        old that holds one of `terms` no more than `rare` stories hold (each such term's
+        look-up stops at rare + 1 rows, so the cost never follows the history). Returns how
+        many stories hold each term (in the window, or in all the store where that is more,
+        counted up to rare + 1), which of `terms` each story holds, and which stories are in
+        the window: {term: n}, {story id: {terms}}, {story id}."""
         if not terms:
-            return {}, {}
+            return {}, {}, set()
         window, args = self._window(published, days)
         marks = ",".join("?" * len(terms))
         rows = self.db.execute(f"select st.term, st.story_id from story_terms st join stories on stories.id = "
@@ -160,7 +187,22 @@ class Store:
         for term, story_id in rows:
             spread[term] += 1
             held[story_id].add(term)
-        return dict(spread), dict(held)
+        recent = set(held)
+        if rare:
+            older = set()
+            for term in terms:
+                ids = [r[0] for r in self.db.execute("select story_id from story_terms where term = ? limit ?",
+                                                     [term, rare + 1])]
+                spread[term] = max(spread[term], len(ids))
+                if len(ids) <= rare:
+                    older.update(i for i in ids if i not in recent)
+            if older:
+                ids = sorted(older)
+                rows = self.db.execute(f"select story_id, term from story_terms where story_id in "
+                                       f"({','.join('?' * len(ids))}) and term in ({marks})", [*ids, *terms])
+                for story_id, term in rows:
+                    held[story_id].add(term)
+        return dict(spread), dict(held), recent
 
     def story(self, story_id: int) -> dict:
         row = self._one("select * from stories where id = ?", [story_id])
@@ -297,9 +339,10 @@ class Store:
         return list(self.db.query("select * from topics where label like ? order by story_id, id", [f"%{text}%"]))
 
     def article(self, ref: str) -> dict | None:
-        """An article by id, URL or the path given to ingest; the latest version wins."""
-        if ref.isdigit():
-            return self._one("select * from articles where id = ?", [int(ref)])
+        """An article by id, URL or the path given to ingest; the latest version wins. An id
+        past SQLite's 64-bit integers is no article's (binding it would overflow)."""
+        if re.fullmatch("[0-9]+", ref):
+            return self._one("select * from articles where id = ?", [int(ref)]) if int(ref) <= MAX_ROWID else None
         return self._one("select * from articles where url = ? or canonical = ? or origin = ? "
                          "order by id desc limit 1", [ref, ref, ref])
 
@@ -333,8 +376,11 @@ class Store:
                 pk=("notifier", "alert_id"), ignore=True)
 
     def notifier(self, name: str) -> dict:
-        return self._one("select * from notifiers where name = ?", [name]) or {"name": name, "failures": 0,
-                                                                                "delivered": 0}
+        row = self._one("select * from notifiers where name = ?", [name])
+        if row is None:
+            return {"name": name, "failures": 0, "delivered": 0}
+        return {**row, **{c: self._number(f"notifier {name!r}", c, row.get(c), empty)
+                          for c, empty in NOTIFIER_NUMBERS.items()}}
 
     def save_notifier(self, row: dict) -> None:
         self.db["notifiers"].upsert(row, pk="name")
@@ -344,13 +390,57 @@ class Store:
         row = self._one("select * from sources where name = ?", [name])
         if row is None:
             return {"name": name, "state": {}, "failures": 0, "disabled": 0, "next_due": 0.0, "articles": 0}
-        return {**row, "state": json.loads(row["state"] or "{}")}
+        return self._source_row(row)
 
     def save_source(self, row: dict) -> None:
         self.db["sources"].upsert({**row, "state": json.dumps(row.get("state") or {})}, pk="name")
 
     def sources(self) -> list[dict]:
-        return [{**r, "state": json.loads(r["state"] or "{}")} for r in self.db["sources"].rows]
+        return [self._source_row(r) for r in self.db["sources"].rows]
+
+    def _source_row(self, row: dict) -> dict:
+        """A sources row as the scheduler reads it, whatever was written into it: a state that
+        is not a JSON object, or a number that is not one, reads as a new source's, with a
+        warning naming the source and the column (the next save writes the repaired row)."""
+        who = f"source {row['name']!r}"
+        out = {**row, "state": self._state(who, row.get("state"))}
+        out.update({c: self._number(who, c, row.get(c), empty) for c, empty in SOURCE_NUMBERS.items()})
+        return out
+
+    def _state(self, who: str, text) -> dict:
+        try:
+            state = json.loads(text or "{}")
+        except (TypeError, ValueError) as exc:           # not JSON, or not text at all (a number)
+            self._warn(who, "state", f"is not JSON ({exc}); read as empty")
+            return {}
+        if not isinstance(state, dict):
+            self._warn(who, "state", f"holds a JSON {type(state).__name__}, not an object; read as empty")
+            return {}
+        for key, shape in STATE_SHAPES.items():
+            value = state.get(key)
+            if value is not None and (not isinstance(value, shape) or isinstance(value, bool) or
+                                      key == "pages" and not all(isinstance(v, str) for v in value)):
+                self._warn(who, "state", f"key {key!r} holds {_shown(value)}, not what it should; dropped")
+                del state[key]
+        return state
+
+    def _number(self, who: str, column: str, value, empty):
+        if value is None:
+            return empty
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:   # NaN != NaN
+            return value
+        self._warn(who, column, f"holds {_shown(value)}, not a number; read as {empty}")
+        return empty
+
+    def _warn(self, who: str, column: str, what: str) -> None:
+        line = f"{self.path}: the store's {who}: column {column} {what}"
+        if line not in self.warnings:
+            self.warnings.append(line)
+
+    def take_warnings(self) -> list[str]:
+        """The warnings about damaged rows read since the last call; each is said once."""
+        taken, self.warnings = self.warnings, []
+        return taken
 
     def host_not_before(self, host: str) -> float:
         row = self._one("select not_before from hosts where host = ?", [host])
