@@ -198,6 +198,21 @@ def test_a_files_source_refuses_symlinks_that_leave_its_folder(tmp_path):
     assert "outside" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_files_source_that_allows_outside_reads_its_links_out(tmp_path):
+    outside = tmp_path / "archive"
+    outside.mkdir()
+    (outside / "shared.txt").write_text("SHARED " + ARTICLE, encoding="utf-8")
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "link.txt").symlink_to(outside / "shared.txt")
+    cfg = write_config(tmp_path, [{"name": "inbox", "kind": "files", "path": str(folder), "every": 0.01,
+                                   "allow_outside": True}])
+    result = invoke("run", "--config", cfg)
+    assert result.exit_code == 0, result.stderr
+    assert [t[:7] for t, in rows(tmp_path / "monitor.db", "select text from articles")] == ["SHARED "]
+    assert "outside the folder" not in result.stderr
+
+
 # ---- finding 10: `monitor ingest` of a FIFO or /dev/zero ------------------------------------------
 
 def _ingest_child(db: Path, path: str) -> subprocess.CompletedProcess:

@@ -45,6 +45,7 @@ class Source:
     max_pages: int = 5
     glob: str = "**/*"
     allow_private: bool | None = None   # None (made in code): the client's own policy
+    allow_outside: bool = False          # files: symlinks leading out of the folder are read
 
     @property
     def target(self) -> str:
@@ -144,7 +145,7 @@ def _source(file: Path, i: int, table, allow_private: bool) -> Source:
     if not isinstance(table, dict):
         raise ConfigError(f"{file}: {key} must be a table")
     _only(file, key, table, {"name", "kind", "url", "path", "glob", "every", "enabled", "fetch_article", "per_page",
-                                 "max_pages", "allow_private"})
+                                 "max_pages", "allow_private", "allow_outside"})
     kind = table.get("kind")
     if kind not in KINDS:
         raise ConfigError(f"{file}: {key}.kind = {kind!r}: use one of {', '.join(KINDS)}")
@@ -164,7 +165,8 @@ def _source(file: Path, i: int, table, allow_private: bool) -> Source:
                   fetch_article=_bool(file, f"{key}.fetch_article", table.get("fetch_article", True)),
                   per_page=_int(file, f"{key}.per_page", table.get("per_page", 20), 1, 100),
                   max_pages=_int(file, f"{key}.max_pages", table.get("max_pages", 5), 1),
-                  glob=_glob(file, f"{key}.glob", table.get("glob", "**/*")), allow_private=allow_private)
+                  glob=_glob(file, f"{key}.glob", table.get("glob", "**/*")), allow_private=allow_private,
+                  allow_outside=_bool(file, f"{key}.allow_outside", table.get("allow_outside", False)))
 
 
 def _reachable(file: Path, key: str, url: str, allow_private: bool) -> None:

@@ -2,8 +2,9 @@
 
 A file is new when its path was not seen before, changed when its size or modification
 time moved. Hidden files and folders are skipped. A source stays inside its folder: a
-symlink (to a file or a folder) that leads out of it is not read, with a warning; one that
-stays inside is read like the file it points to.
+symlink (to a file or a folder) that leads out of it is not read, with a warning, unless the
+source says `allow_outside = true` (a folder of links to a shared archive); one that stays
+inside is read like the file it points to.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def fetch(source, state: dict, client: Client) -> Batch:
     batch = Batch(state={"files": seen})
     for path in sorted(p for p in folder.glob(source.glob) if _wanted(p, folder) and p.is_file()):
         real = path.resolve()
-        if root not in real.parents:
+        if root not in real.parents and not source.allow_outside:
             batch.warnings.append(f"{source.name}: {path}: leads to {real}, outside the folder {folder}: not read")
             continue
         stamp = [real.stat().st_mtime_ns, real.stat().st_size]
