@@ -8,11 +8,13 @@ live in monitor/lexicons/stance.toml; this module knows where actor and proposit
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from .. import lexicon
 from ..records import Actor, Position
 from .actors import Mention, has_anaphor, is_anaphor
+from .courses import HEARSAY, courses
 from .attribution import quote_at, quote_speaker, source_of, speakers, subject_before
 from .sentences import Sentence
 from .topics import cue_terms, terms
@@ -32,6 +34,11 @@ CLAUSE_END = re.compile(r";|,\s*(?:but|while|whereas)\b|\band\s+(?:also\s+)?(?:b
 # A modal within the first words of the proposition makes it a prospect: "the servicemen
 # would fight" (3 words in), "what effect a ... presence in Russia may have" (10).
 PROSPECT_WORDS = 12
+# A complement that denies what it reports: "concluded that there were no survivors",
+# "records showed no aircraft nearby", "believes nobody was on board", "said the jet had not been hit".
+NEGATED_COMPLEMENT = re.compile(
+    r"(?:that\s+)?(?:(?:there\s+(?:was|were|is|are|had been|has been|have been)\s+)?(?:no|none)\b(?!\s+(?:more|less|fewer|longer|later|sooner|doubt)\b)|"
+    r"(?:nobody|no one|no-one|never)\b|(?:[\w’'-]+\s+){1,5}(?:(?:was|were|is|are|had|has|have|did|does|do)(?:\s+not|n[’']t)|never)\b(?!\s+only))", re.I)
 ADVOCACY = re.compile(r"\b(should|must|ought to|needs? to|has to|have to)\s+(\w+ly\s+)?$", re.I)
 
 
@@ -98,8 +105,15 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
             if verb is None or re.match(r"\s+(?:\w+ly\s+)?be\s+\w+(?:ed|en)\b", text[match.end():]):
                 continue                      # no action, or a passive: "could be deployed"
             action = _canonical_action(verb.group("verb"))
+            then = re.match(r"\s+to\s+(\w+)", text[match.end() + verb.end():])
+            if then and action == "aid":          # "would not seek to renegotiate": the course is the second verb
+                action = _canonical_action(then.group(1))
         for actor in _actors(text, match, found, scale):
             out.append(_position(sentence, match, scale, _negated(text, match, stance), action, actor, found))
+    taken = {p.actor.key for p in out if p.scale == "action"}
+    for p in courses(sentence, found, taken):
+        before = re.split(r"[;]", text[:text.find(p.cue)])[-1]
+        out.append(replace(p, past=bool(_words("past").search(before)) or _pluperfect(before)))
     return _dedupe(out)
 
 
@@ -132,6 +146,8 @@ def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> lis
     if quote is not None:
         speaker = quote_speaker(text, quote, found)
         return [speaker] if speaker else []
+    if scale == "action" and HEARSAY.search(text[:match.start()]):
+        return []                             # "headlines that Nepal planned to seize aid": not its stance
     if ADVOCACY.search(text[:match.start()]):
         speaker = source_of(text, match.start(), found)
         return [speaker] if speaker else []
@@ -178,6 +194,8 @@ def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor,
     topic = tuple(sorted(set(topic) | cue_terms(match.group())))
     if action:
         topic = tuple(sorted(set(topic) | {action}))
+    if stance in ("confirms", "likely") and NEGATED_COMPLEMENT.match(topic_text):
+        stance = "denies"                     # "concluded there were no survivors": the positive proposition denied
     if stance == "opposes" and re.search(r"\b(?:without|unless|until)\b", topic_text):
         stance = "considers"                  # "will not send soldiers without a clear mission": a condition
     anaphoric = (bool(head.strip()) and is_anaphor(head)) or has_anaphor(match.group()) or \
