@@ -142,6 +142,7 @@ class Claims:
     positions: tuple[Position, ...] = ()
     terms: tuple[str, ...] = ()            # the article's salient terms, for story assignment
     directory: tuple[tuple[str, Actor], ...] = ()   # people, places and acronyms this article taught
+    lead_terms: tuple[str, ...] = ()       # the names of its title and lead paragraph, for story assignment
 
 
 @dataclass(frozen=True)

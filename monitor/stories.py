@@ -46,7 +46,7 @@ STORY_TERMS = 80
 
 def assign(claims: Claims, store) -> int:
     """The id of the story `claims` belongs to, creating or updating it in the store."""
-    weights = article_terms(claims, store)
+    weights = article_terms(claims)
     published = claims.article.published if _day(claims.article.published) else None
     # The stories of the last month that hold one of its names (news is local in time), and
     # any story, however old, that holds one of its rare names: both through the store's
@@ -81,34 +81,17 @@ def assign(claims: Claims, store) -> int:
                            published=claims.article.published)
 
 
-def article_terms(claims: Claims, store=None) -> dict[str, float]:
+def article_terms(claims: Claims) -> dict[str, float]:
     """The article's names with their weights: its ARTICLE_TERMS most frequent ones weigh 1,
-    those of its title and lead paragraph LEAD_WEIGHT (these are what it is about)."""
+    those of its title and lead paragraph LEAD_WEIGHT (these are what it is about; the claim
+    stage reads them as it reads the text: Claims.lead_terms)."""
     weights: dict[str, float] = {}
     for term in claims.terms[:ARTICLE_TERMS]:
         weights.setdefault(normal(term), 1.0)
-    for term in lead_terms(claims.article, store.people() if store is not None else None):
-        weights[term] = LEAD_WEIGHT
+    for term in claims.lead_terms:
+        if normal(term):
+            weights[normal(term)] = LEAD_WEIGHT
     return weights
-
-
-def lead_terms(article: Article, people=None) -> set[str]:
-    """The names of the title and the lead paragraph, read as the claim stage reads a sentence."""
-    from .claims import actors, proper_words
-    from .records import Directory
-
-    book = actors.Book(known=people if people is not None else Directory())
-    out = set()
-    lead = article.paragraphs[0] if article.paragraphs else ""
-    for text in (article.title or "", lead[:600]):
-        if not text:
-            continue
-        found = actors.mentions(text, book)
-        # The names written there, not the bodies and countries they were learned to stand for.
-        out.update(normal(m.actor.key) for m in found if m.kind != "pronoun")
-        out.update(normal(word) for word in proper_words(text, found))
-    out.discard("")
-    return out
 
 
 _DOUBLE = re.compile(r"(\w)\1+")

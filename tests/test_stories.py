@@ -108,3 +108,14 @@ def test_normal_forms():
     assert stories.normal("p:guteres") == stories.normal("w:guterres")
     assert stories.normal("w:rosselló") == "roselo"
     assert stories.normal("b:veldania/airline") == "veldania/airline"
+
+
+def test_the_claim_stage_hands_over_the_names_of_title_and_lead():
+    filler = "The water rose through the night and the roads were shut. " * 10      # 590 characters
+    text = f"Rains swept Marrow on Monday. {filler}Help came from Ardley.\n\nAid arrived from Quellport by boat."
+    claims = extract(Article(origin="made-up/flood.txt", text=text, title="Flood hits the Marrow valley"))
+    assert "w:marrow" in claims.lead_terms
+    assert not {"w:ardley", "w:quellport"} & set(claims.lead_terms)     # past 600 characters; the body
+    weights = stories.article_terms(claims)
+    assert weights["marow"] == stories.LEAD_WEIGHT
+    assert weights["quelport"] == 1.0                                   # a name of the body weighs 1

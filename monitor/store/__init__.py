@@ -16,6 +16,7 @@ from pathlib import Path
 from ..errors import StoreError
 from ..records import Actor, Directory
 from . import schema
+from .rows import SourceRows
 from .schema import SCHEMA, SCHEMA_VERSION  # noqa: F401 (imported from monitor.store too)
 
 
@@ -45,29 +46,13 @@ def _same_item(row: dict, url: str | None, published: str | None) -> bool:
 
 # The largest row id SQLite stores (a signed 64-bit integer).
 MAX_ROWID = 2 ** 63 - 1
-# A source row's numeric columns, and what a value that is not a number (an edited or
-# damaged store: failures = 'x') reads as: the value of a source never fetched.
-SOURCE_NUMBERS = {"failures": 0, "articles": 0, "disabled": 0, "next_due": 0.0}
-NOTIFIER_NUMBERS = {"failures": 0, "delivered": 0}
-# The shape of each state key a fetcher reads (feeds, pages, wordpress, files; the
-# scheduler's full-fetch clock). A stored value of another shape is dropped with a warning:
-# the fetcher then starts that part afresh (a full fetch, every file read again).
-STATE_SHAPES = {"etag": str, "last_modified": str, "modified_after": str, "pages": list, "files": dict,
-                "last_full_fetch": (int, float)}
-
-
-def _shown(value) -> str:
-    """A stored value as a warning shows it: its repr, cut to 40 characters."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-class Store:
-    """A monitor store at `path`; created and migrated on open."""
+class Store(SourceRows):
+    """A monitor store at `path`; created and migrated on open. The scheduler's and the
+    notifiers' rows (sources, hosts, notifiers) are read and written by SourceRows (rows.py)."""
 
     def __init__(self, path: str | Path):
         self.path = str(path)
@@ -361,7 +346,7 @@ class Store:
         return [{"run_id": r["id"], "started": r["started"], "error": e}
                 for r in rows for e in json.loads(r["errors"] or "[]")]
 
-    # notifiers
+    # deliveries
     def pending_alerts(self, notifier: str, limit: int = -1) -> list[dict]:
         """Alerts this notifier has not delivered yet, oldest first (the first `limit` of them)."""
         return list(self.db.query(
@@ -374,80 +359,6 @@ class Store:
             self.db["deliveries"].insert_all(
                 [{"notifier": notifier, "alert_id": i, "delivered": now()} for i in alert_ids],
                 pk=("notifier", "alert_id"), ignore=True)
-
-    def notifier(self, name: str) -> dict:
-        row = self._one("select * from notifiers where name = ?", [name])
-        if row is None:
-            return {"name": name, "failures": 0, "delivered": 0}
-        return {**row, **{c: self._number(f"notifier {name!r}", c, row.get(c), empty)
-                          for c, empty in NOTIFIER_NUMBERS.items()}}
-
-    def save_notifier(self, row: dict) -> None:
-        self.db["notifiers"].upsert(row, pk="name")
-
-    # sources and hosts, for the scheduler
-    def source(self, name: str) -> dict:
-        row = self._one("select * from sources where name = ?", [name])
-        if row is None:
-            return {"name": name, "state": {}, "failures": 0, "disabled": 0, "next_due": 0.0, "articles": 0}
-        return self._source_row(row)
-
-    def save_source(self, row: dict) -> None:
-        self.db["sources"].upsert({**row, "state": json.dumps(row.get("state") or {})}, pk="name")
-
-    def sources(self) -> list[dict]:
-        return [self._source_row(r) for r in self.db["sources"].rows]
-
-    def _source_row(self, row: dict) -> dict:
-        """A sources row as the scheduler reads it, whatever was written into it: a state that
-        is not a JSON object, or a number that is not one, reads as a new source's, with a
-        warning naming the source and the column (the next save writes the repaired row)."""
-        who = f"source {row['name']!r}"
-        out = {**row, "state": self._state(who, row.get("state"))}
-        out.update({c: self._number(who, c, row.get(c), empty) for c, empty in SOURCE_NUMBERS.items()})
-        return out
-
-    def _state(self, who: str, text) -> dict:
-        try:
-            state = json.loads(text or "{}")
-        except (TypeError, ValueError) as exc:           # not JSON, or not text at all (a number)
-            self._warn(who, "state", f"is not JSON ({exc}); read as empty")
-            return {}
-        if not isinstance(state, dict):
-            self._warn(who, "state", f"holds a JSON {type(state).__name__}, not an object; read as empty")
-            return {}
-        for key, shape in STATE_SHAPES.items():
-            value = state.get(key)
-            if value is not None and (not isinstance(value, shape) or isinstance(value, bool) or
-                                      key == "pages" and not all(isinstance(v, str) for v in value)):
-                self._warn(who, "state", f"key {key!r} holds {_shown(value)}, not what it should; dropped")
-                del state[key]
-        return state
-
-    def _number(self, who: str, column: str, value, empty):
-        if value is None:
-            return empty
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:   # NaN != NaN
-            return value
-        self._warn(who, column, f"holds {_shown(value)}, not a number; read as {empty}")
-        return empty
-
-    def _warn(self, who: str, column: str, what: str) -> None:
-        line = f"{self.path}: the store's {who}: column {column} {what}"
-        if line not in self.warnings:
-            self.warnings.append(line)
-
-    def take_warnings(self) -> list[str]:
-        """The warnings about damaged rows read since the last call; each is said once."""
-        taken, self.warnings = self.warnings, []
-        return taken
-
-    def host_not_before(self, host: str) -> float:
-        row = self._one("select not_before from hosts where host = ?", [host])
-        return row["not_before"] if row else 0.0
-
-    def set_host_not_before(self, host: str, when: float) -> None:
-        self.db["hosts"].upsert({"host": host, "not_before": when}, pk="host")
 
     def last_run_id(self) -> int | None:
         row = self._one("select max(id) id from runs where command = 'ingest' and alerts_added > 0", [])
