@@ -11,9 +11,11 @@ are baseline. One change, one alert.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 
 from . import stories
+from .claims import topics as topics_lex
 from .claims.figures import alerting
 from .records import Alert, Article, Claims, Figure, Position
 
@@ -21,9 +23,6 @@ from .records import Alert, Article, Claims, Figure, Position
 EQUAL_SHARE = 0.005
 # Non-entity terms two propositions must share, beyond places, to be one topic.
 TOPIC_MIN_SHARED = 2
-# The story's main claim learns the words of the statements that join it, up to this many:
-# enough for the claim's few phrasings, not so many that it swallows unrelated statements.
-MAIN_TERMS = 40
 # How decisive a stance is: when one article gives an actor two stances on one topic,
 # the more frequent wins, then the more decisive ("confirmed" over "believes").
 DECISIVE = {"confirms": 3, "denies": 3, "supports": 3, "opposes": 3, "likely": 2, "considers": 2, "unconfirmed": 1}
@@ -203,42 +202,142 @@ def _save_position(store, article_id: int, topic_id: int, p: Position) -> int:
 
 
 def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id: int, claims: Claims) -> dict:
-    """The stored proposition this position is about, or a new one."""
+    """The stored proposition this position is about, or a new one.
+
+    A truth statement's proposition is its event-predicate class (topics.predicate) plus its
+    words: two statements of different classes are different topics whatever words they share.
+    The story's main topic is the proposition of the headlines (the class of the article's
+    title and first sentence); statements with no proposition of their own ("it is not true",
+    "we do not know yet") attach to it. Background statements never seed it."""
     same = [t for t in topics if t["scale"] == p.scale and bool(t["prospect"]) == p.prospect
             and (t["action"] or None) == p.action]
-    if p.scale == "truth" and not p.prospect and p.anaphoric:
+    cls = _class_of(p)
+    if cls in OPEN:                         # "cannot confirm the cause": the story's open causal question
+        causal = [t for t in same if _topic_class(t) in CAUSES + OPEN]
+        if causal:
+            return causal[-1]
+        return _new_topic(store, topics, story_id, article_id, p, main=False, cls=QUESTION)
+    if p.scale == "truth" and not p.prospect and cls is None and (_bare_anaphor(p) or _content_free(p)):
         main = next((t for t in same if t["main"]), None)
+        if main is None:
+            head = _headline_class(claims, store, story_id)
+            main = next((t for t in same if head and _topic_class(t) == head), None) or \
+                next((t for t in reversed(same) if _topic_class(t) in CAUSES), None)
+            if main is not None:
+                main["main"] = 1
+                store.update_topic(main["id"], main=1)
         if main is not None:
-            _learn(store, main, p)
             return main
-        return _new_topic(store, topics, story_id, article_id, p, main=True, extra=claims.terms[:10])
-    best = max(same, key=lambda t: _shared(p.topic_terms, t["terms"]), default=None)
-    if best is not None and _matches(p, best):
-        if best["main"]:
-            _learn(store, best, p)
-        if best["main"] and best.get("vague_label"):
+        return _new_topic(store, topics, story_id, article_id, p, main=not p.past,
+                          cls=_headline_class(claims, store, story_id), extra=claims.terms[:10])
+    best = max((t for t in same if _matches(p, t, cls)),
+               key=lambda t: (_topic_class(t) == cls, _shared(p.topic_terms, t["terms"])), default=None)
+    if best is not None:
+        if _topic_class(best) == QUESTION and cls is not None:    # the open question gets its answer's class
+            best["terms"] = sorted((set(best["terms"]) - {CLASS_MARK + QUESTION}) | {CLASS_MARK + cls})
+            store.update_topic(best["id"], terms=best["terms"], label=_label(p), vague_label=0)
+            best.update(label=_label(p), vague_label=0)
+        if best["main"] and best.get("vague_label") and cls is not None:
             best.update(label=_label(p), vague_label=0)
             store.update_topic(best["id"], label=best["label"], vague_label=0)
         return best
-    is_main = p.scale == "truth" and not p.prospect and not any(t["main"] for t in same)
-    return _new_topic(store, topics, story_id, article_id, p, main=is_main, extra=claims.terms[:10] if is_main else ())
+    is_main = (p.scale == "truth" and not p.prospect and not p.past and cls is not None
+               and cls == _headline_class(claims, store, story_id) and not any(t["main"] for t in same))
+    return _new_topic(store, topics, story_id, article_id, p, main=is_main, cls=cls)
 
 
-def _learn(store, main: dict, p: Position) -> None:
-    """The main claim learns the words of the statements about it, up to MAIN_TERMS."""
-    if len(main["terms"]) < MAIN_TERMS and not set(p.topic_terms) <= set(main["terms"]):
-        main["terms"] = sorted(set(main["terms"]) | set(p.topic_terms))
-        store.update_topic(main["id"], terms=main["terms"])
+# The mark a topic's predicate class carries among its terms.
+CLASS_MARK = "%"
+# The class of a statement about the open question itself ("cannot confirm the cause").
+QUESTION = "question"
+# Classes that answer the causal question: the first of them to arrive takes over its topic.
+CAUSES = ("shootdown", "explosion", "poison")
+# Classes whose argument varies within one story: "the dead rose to 135" and "the captain was
+# killed" are two propositions; they are one topic only when they share a content word too.
+ARGUED = ("died",)
+# Statements on the causal question without a specific answer ("the cause", "an attack", "an
+# accident"): they attach to the story's causal topic, whichever answer it carries.
+OPEN = (QUESTION, "cause")
 
 
-def _matches(p: Position, topic: dict) -> bool:
-    """Same proposition: an action with a shared object; a fact sharing two terms, one at least
-    not a place. The story's main claim needs one: most truth statements in a story are about it."""
+# "he said," / "the minister told reporters," inside a quote: no part of the proposition.
+REPORTING_FRAME = re.compile(r"(?:^|,)\s*(?:he|she|they|it|we|(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*)\s+(?:said|says|added|told\s+\w+)\s*(?:,|$)")
+
+
+def _class_of(p: Position) -> str | None:
+    """The class of the cue and the proposition's first clause: "have not lost | this election,
+    and we will not accept a result built on ..." is about the victory, not what follows."""
+    if p.scale != "truth" or p.action:
+        return None
+    clause = _clause(p)
+    if not topics_lex.words(REPORTING_FRAME.sub(" ", clause)) and p.stance != "unconfirmed" and not p.anaphoric:
+        clause = p.sentence                 # "the chance of anyone alive is | near zero": the proposition came first
+    return topics_lex.predicate(f"{p.cue} {clause}")
+
+
+def _clause(p: Position) -> str:
+    """The proposition's first clause, without the reporting frame."""
+    text = REPORTING_FRAME.sub(" ", p.topic_text).strip(" ,.;:\"“”'’")
+    return re.split(r",(?!\d)|[;:()\u2014]| but | and (?:we|he|she|they|it|the)\b", text, maxsplit=1)[0]
+
+
+# A headline's outcome ("dozens dead as blasts gut the port") is rarely its open question: the
+# event that caused it is, when the headline names one.
+OUTCOMES = ("died",)
+# An anaphoric statement ("denied it", "called that accusation groundless") carries at most this
+# many words of its own; with more it states its own proposition ("denied that the depot held arms").
+ANAPHOR_MAX_WORDS = 2
+
+# Words of a hedge that name no proposition: "nobody knows | yet", "we cannot say | right now".
+HEDGE_FILLER = {"yet", "right", "now", "sure", "certain", "exactly", "time", "point", "stage", "moment", "this"}
+
+
+def _bare_anaphor(p: Position) -> bool:
+    """An anaphor with no proposition of its own: "denied it", "called that accusation groundless"."""
+    clause = re.split(r"[\"”]", re.sub(r"^(?:that|this|it)\s+", "", _clause(p), flags=re.I))[0]
+    return p.anaphoric and len(topics_lex.words(clause)) <= ANAPHOR_MAX_WORDS
+
+
+def _content_free(p: Position) -> bool:
+    """A hedge with no proposition of its own ("nobody knows yet", "too early to say")."""
+    return p.stance == "unconfirmed" and not (set(topics_lex.words(_clause(p))) - HEDGE_FILLER)
+
+
+def _topic_class(topic: dict) -> str | None:
+    return next((t[1:] for t in topic["terms"] if t.startswith(CLASS_MARK)), None)
+
+
+def _headline_class(claims: Claims, store=None, story_id: int | None = None) -> str | None:
+    """The class of the story's open question: as the story's label (its first headline) states
+    it, else as this article's title and lede state it."""
+    if store is not None and story_id is not None:
+        label = (store.story(story_id) or {}).get("label") or ""
+        head = topics_lex.predicate(label, avoid=OUTCOMES)
+        if head is not None and head != QUESTION:
+            return head
+    article = claims.article
+    if article is None:
+        return None
+    lede = next((para for para in article.paragraphs if para.strip()), "") if article.paragraphs else ""
+    first = re.split(r"(?<=[.!?])\s+", lede.strip(), maxsplit=1)[0] if lede else ""
+    head = topics_lex.predicate(article.title or "", avoid=OUTCOMES) or topics_lex.predicate(first, avoid=OUTCOMES)
+    return None if head == QUESTION else head
+
+
+def _matches(p: Position, topic: dict, cls: str | None) -> bool:
+    """Same proposition: an action with a shared object; a fact of the same predicate class;
+    a fact with no class sharing TOPIC_MIN_SHARED terms, one at least not a place. Two classes
+    that differ never match."""
     if p.action:
         return _shared(p.topic_terms, topic["terms"]) >= 1 or not topic["terms"]
-    content = {t for t in set(p.topic_terms) & set(topic["terms"]) if not t.startswith("@")}
-    if topic["main"]:
-        return len(content) >= 1
+    theirs = _topic_class(topic)
+    if cls is not None and theirs == QUESTION:
+        return cls in CAUSES
+    if cls is not None and theirs is not None and cls != theirs:
+        return False
+    content = {t for t in set(p.topic_terms) & set(topic["terms"]) if not t.startswith(("@", CLASS_MARK))}
+    if cls is not None and theirs is not None and not p.prospect:
+        return cls not in ARGUED or bool(content)   # what would happen is compared by its words too
     return _shared(p.topic_terms, topic["terms"]) >= TOPIC_MIN_SHARED and bool(content)
 
 
@@ -246,8 +345,10 @@ def _shared(terms, others) -> int:
     return len((set(terms) & set(others)) - {"supply", "deploy"} if terms else ())
 
 
-def _new_topic(store, topics, story_id, article_id, p: Position, main: bool, extra=()) -> dict:
+def _new_topic(store, topics, story_id, article_id, p: Position, main: bool, extra=(), cls: str | None = None) -> dict:
     terms = set(p.topic_terms) | {"@" + t[2:] for t in extra if t.startswith("g:")}
+    if cls is not None:
+        terms.add(CLASS_MARK + cls)
     row = {"story_id": story_id, "scale": p.scale, "prospect": int(p.prospect), "action": p.action,
            "main": int(main), "terms": terms, "label": _label(p), "vague_label": int(p.anaphoric),
            "first_article_id": article_id}
@@ -257,12 +358,24 @@ def _new_topic(store, topics, story_id, article_id, p: Position, main: bool, ext
 
 
 def _label(p: Position) -> str:
-    """The proposition as people read it: its words, trimmed."""
-    words = p.topic_text.split()
+    """The proposition as people read it: its first clause, without the reporting frame
+    ("he said,"), the complementiser or "whether", at most LABEL_WORDS words."""
+    text = REPORTING_FRAME.sub(" ", p.topic_text).strip(" ,.;:\"“”'’")
+    words = text.split()
     lead = [w.lower() for w in words[:8]]
-    if "that" in lead:                        # "on Oct. 23 that U.S. intelligence had tracked ...": the claim
-        words = words[lead.index("that") + 1:]
-    text = " ".join(words[:16]) + (" …" if len(words) > 16 else "")
+    if "that" in lead and topics_lex.predicate(" ".join(words[:lead.index("that")])) is None:
+        words = words[lead.index("that") + 1:]    # "on Oct. 23 that U.S. intelligence had tracked ...": the claim
+    text = re.sub(r"^(?:that|whether|if)\s+", "", " ".join(words), flags=re.I)
+    clause = re.split(r",(?!\d)|[;:()\u2014]| but | and (?:we|he|she|they|it|the)\b", text, maxsplit=1)[0]
+    words = (clause if len(clause.split()) >= 3 else text).split()
+    text = " ".join(words[:LABEL_WORDS]) + (" …" if len(words) > LABEL_WORDS else "")
+    text = text.strip(" ,.;:\"“”'’")
+    if text.count('"') % 2 or text.count("“") != text.count("”"):
+        text = re.sub(r"[\"“”]", "", text)    # a quote the cut left open
     if p.action and not text.lower().startswith(p.action[:4]):
         text = f"{p.action}: {text}"
-    return text.removeprefix("that ").strip(" ,.") or p.cue
+    return text or p.cue
+
+
+# A label longer than this is cut: a reader scans it in a list of alerts.
+LABEL_WORDS = 14

@@ -117,3 +117,112 @@ def test_walk_backs_and_pending_are_unconfirmed(sentence):
 ])
 def test_admission_and_apology_confirm(sentence):
     assert "confirms" in stances(sentence, "truth")
+
+
+# ---- class 4/5: topic identity (event-predicate classes, the story's main question) ------
+
+from monitor import diff as diff_stage  # noqa: E402
+from monitor.claims import topics as topic_words  # noqa: E402
+from monitor.records import Claims  # noqa: E402
+
+
+@pytest.mark.parametrize("phrase, cls", [
+    ("a rocket brought the freighter down", "shootdown"),
+    ("the ferry was shot down over the bay", "shootdown"),
+    ("the downing of the seaplane", "shootdown"),
+    ("a device went off in the cargo hold", "explosion"),
+    ("the blast in the hangar", "explosion"),
+    ("the courier had been poisoned", "poison"),
+    ("the governor ordered the raid", "behind"),
+    ("the agency was behind the break-in", "behind"),
+    ("the pilot died when the glider hit the ridge", "died"),
+    ("there is still a chance of finding miners alive", "survivors"),
+    ("the county's response was not good enough", "failure"),
+    ("the mayor conceded the race", "victory"),
+    ("hundreds of soldiers are now stationed in the port", "deployment"),
+    ("we do not know yet", None),
+])
+def test_paraphrase_passive_and_nominalisation_share_a_predicate_class(phrase, cls):
+    assert topic_words.predicate(phrase) == cls
+
+
+def test_the_predicate_named_first_wins_and_the_open_question_yields():
+    assert topic_words.predicate("denied any involvement in the poisoning") == "behind"
+    assert topic_words.predicate("the dead from the warehouse blast rose to forty") == "died"
+    assert topic_words.predicate("could not confirm the cause") == "question"
+    assert topic_words.predicate("the cause was a bomb of some kind") == "explosion"
+    assert topic_words.predicate("Forty dead as blasts hit the depot", avoid=("died",)) == "explosion"
+
+
+def _place(store, story, title, *sentences):
+    """The topics the diff stage files each position of the made-up article under."""
+    article = Article(origin="hand-written.txt", text="\n\n".join(sentences), title=title,
+                      published="2025-03-02")
+    claims = extract(article)
+    topics = store.topics(story)
+    return [(p, diff_stage._topic_for(p, topics, store, story, 1, claims)) for p in claims.positions
+            if p.scale == "truth"]
+
+
+def test_different_predicate_classes_are_different_topics_even_sharing_words(store):
+    story = store.add_story("Seaplane lost over the bay", {}, True)
+    placed = _place(store, story, "Seaplane lost over the bay",
+                    'The Pentagon said it was likely that a rocket downed the seaplane over the bay.',
+                    'The Pentagon said it was likely that the seaplane pilot died over the bay.')
+    ids = {topic_words.predicate(p.topic_text): t["id"] for p, t in placed}
+    assert set(ids) == {"shootdown", "died"} and len(set(ids.values())) == 2
+
+
+def test_one_class_in_new_words_is_one_topic(store):
+    story = store.add_story("Seaplane lost over the bay", {}, True)
+    first = _place(store, story, "Seaplane lost over the bay",
+                   'The Pentagon said it was likely that a rocket downed the seaplane.')
+    later = _place(store, story, "Seaplane lost over the bay",
+                   'The Pentagon confirmed that the aircraft had been shot down by a missile.')
+    assert first and later and first[0][1]["id"] == later[0][1]["id"]
+
+
+def test_a_content_free_hedge_joins_the_headline_question_not_a_background_topic(store):
+    story = store.add_story("Warehouse blast shakes the old port", {}, True)
+    _place(store, story, "Warehouse blast shakes the old port",
+           'The Pentagon said it was likely that the explosion was set off by a welding torch.')
+    hedge = _place(store, story, "Warehouse blast shakes the old port",
+                   '"Nobody knows yet," the Pentagon said.')
+    assert hedge and topic_words.predicate(" ".join(hedge[0][1]["terms"]).replace("%", " ")) == "explosion"
+
+
+def test_the_main_topic_does_not_swallow_a_statement_sharing_one_word(store):
+    story = store.add_story("Warehouse blast shakes the old port", {}, True)
+    first = _place(store, story, "Warehouse blast shakes the old port",
+                   'The Pentagon said it was likely that the explosion in the warehouse was an accident.')
+    other = _place(store, story, "Warehouse blast shakes the old port",
+                   'The Pentagon said it was likely that the warehouse insurer would go bankrupt.')
+    assert first and other and first[0][1]["id"] != other[0][1]["id"]
+
+
+def test_a_topic_label_is_a_short_proposition():
+    p = next(p for p in positions_of(
+        'The Pentagon confirmed that the explosion was set off by a welding torch, and that '
+        'the dockers had been warned twice about the stored fertiliser in the weeks before.') if p.scale == "truth")
+    label = diff_stage._label(p)
+    assert label.startswith("the explosion was set off") and len(label.split()) <= diff_stage.LABEL_WORDS + 1
+
+
+def test_deaths_of_different_people_are_different_topics(store):
+    story = store.add_story("Ferry sinks in the strait", {}, True)
+    first = _place(store, story, "Ferry sinks in the strait",
+                   'The Pentagon confirmed that the dead from the sinking had risen to forty.')
+    other = _place(store, story, "Ferry sinks in the strait",
+                   'The Pentagon said it was likely that the ferry captain was killed.')
+    assert first and other and first[0][1]["id"] != other[0][1]["id"]
+
+
+def test_an_investigating_body_is_no_hedge():
+    assert "unconfirmed" not in stances(
+        '"The report of the investigating body showed that it was no accident," the Pentagon said.')
+
+
+def test_a_proposition_stated_before_the_cue_gives_the_class():
+    p = next(p for p in positions_of(
+        '"The chance of anyone in the mine still alive is near zero," the Pentagon said.') if p.scale == "truth")
+    assert diff_stage._class_of(p) == "survivors"

@@ -39,6 +39,9 @@ PROSPECT_WORDS = 12
 NEGATED_COMPLEMENT = re.compile(
     r"(?:that\s+)?(?:(?:there\s+(?:was|were|is|are|had been|has been|have been)\s+)?(?:no|none)\b(?!\s+(?:more|less|fewer|longer|later|sooner|doubt)\b)|"
     r"(?:nobody|no one|no-one|never)\b|(?:[\w’'-]+\s+){1,5}(?:(?:was|were|is|are|had|has|have|did|does|do)(?:\s+not|n[’']t)|never)\b(?!\s+only))", re.I)
+# A negated adequacy is a shortfall admitted, not a denial: "admitted the response had not been
+# good enough", "conceded the checks were not sufficient".
+SHORTFALL = re.compile(r"\b(?:not|n[’']t)\s+(?:been\s+|be\s+)?(?:\w+\s+)?(?:good enough|enough|sufficient|adequate|properly)\b", re.I)
 ADVOCACY = re.compile(r"\b(should|must|ought to|needs? to|has to|have to)\s+(\w+ly\s+)?$", re.I)
 
 
@@ -194,7 +197,7 @@ def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor,
     topic = tuple(sorted(set(topic) | cue_terms(match.group())))
     if action:
         topic = tuple(sorted(set(topic) | {action}))
-    if stance in ("confirms", "likely") and NEGATED_COMPLEMENT.match(topic_text):
+    if stance in ("confirms", "likely") and NEGATED_COMPLEMENT.match(topic_text) and not SHORTFALL.search(topic_text):
         stance = "denies"                     # "concluded there were no survivors": the positive proposition denied
     if stance == "opposes" and re.search(r"\b(?:without|unless|until)\b", topic_text):
         stance = "considers"                  # "will not send soldiers without a clear mission": a condition

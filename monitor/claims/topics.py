@@ -63,3 +63,31 @@ def cue_terms(cue: str) -> set[str]:
     """Terms a cue itself carries: 'conceded defeat' is about the victory, 'admitted' about nothing."""
     heads = set(_lex()["synonyms"])
     return {w for w in words(cue) if w in heads}
+
+
+# The class of a phrase that names the open question but no answer ("the cause"): it yields
+# to any event the phrase also names ("the cause was a bomb" is about a bomb).
+FALLBACK = "question"
+
+
+@lru_cache(maxsize=1)
+def _predicates() -> list[tuple[str, re.Pattern]]:
+    return [(name, re.compile(r"\b(?:" + "|".join(pats) + r")\b", re.I))
+            for name, pats in _lex().get("predicates", {}).items()]
+
+
+def predicate(phrase: str, avoid: tuple[str, ...] = ()) -> str | None:
+    """The event-predicate class of a proposition ('a rocket brought the jet down' and 'the
+    downing of the jet' are both `shootdown`), or None when it names no event of the lexicon.
+    The class named first in the phrase wins ("denied any involvement in the poisoning" is
+    about who was behind it; "the dead from the blast rose" about the dead), then the lexicon's
+    order."""
+    best = None
+    for rank, (name, pattern) in enumerate(_predicates()):
+        found = pattern.search(phrase)
+        if found and name in avoid:
+            found = None if best is not None or any(p.search(phrase) for n, p in _predicates() if n not in avoid) else found
+        start = found.start() + (len(phrase) if name == FALLBACK else 0) if found else 0
+        if found and (best is None or start < best[0]):
+            best = (start, rank, name)
+    return best[2] if best else None
