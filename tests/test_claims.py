@@ -276,3 +276,35 @@ def test_person_learned_in_one_article_keeps_body_in_the_next(store):
                     store.people())
     [position] = later.positions
     assert level_names(position.actor) == ["Lloyd Austin", "Pentagon", "United States"]
+
+
+def test_a_premiers_own_name_is_never_a_country():
+    # "Tavon's government" is the premier's; no country called Tavon is learned from it.
+    positions = positions_of(
+        "Prime Minister Ardin Tavon said on Tuesday that the bridge collapse was caused by corrosion.",
+        "Tavon's government has denied that the bridge had failed an inspection.",
+    )
+    assert positions
+    assert all("Tavon's government" not in level_names(p.actor) for p in positions)
+
+
+def test_a_leaders_spokesman_speaks_for_the_leaders_government():
+    # The spokesman of a premier named with her country keeps that country, not the one discussed.
+    positions = positions_of(
+        "Norwegian Prime Minister Ilse Varten's spokesman, Odd Brekke, confirmed that the tanker was attacked by Iranian boats.",
+    )
+    spokesman = next(p for p in positions if "Odd Brekke" in level_names(p.actor))
+    assert "Norway" in level_names(spokesman.actor)
+    assert "Iran" not in level_names(spokesman.actor)
+
+
+def test_a_foreign_head_of_state_is_not_filed_under_the_storys_country():
+    # "President X" with no country beside the title: the body the sentence names (a seat of
+    # another government) wins over the article's own country.
+    positions = positions_of(
+        "SANTIAGO, Chile — Chile's government said on Friday that the airliner was shot down over the sea near Chile.",
+        "In remarks the Kremlin released on Friday, President Ivan Dolgin denied that Russian forces had fired the missile.",
+    )
+    dolgin = next(p for p in positions if "Ivan Dolgin" in level_names(p.actor))
+    assert "Russia" in level_names(dolgin.actor)
+    assert "Chile" not in level_names(dolgin.actor)

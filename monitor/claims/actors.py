@@ -14,7 +14,7 @@ from ..records import Actor
 from .names import (EXPLETIVE, MAX_NAME_WORDS, POSSESSIVE, PRONOUNS, SUBJECT_VERB, TOKEN, CALENDAR, Book, Mention,
                     _canon, _dynamic, _lex, _place_name, _tables, _unit_patterns, body_actor, key_of, not_names_lower,
                     person_key, place_actor)
-from .places import _sentence_place, home_place, learn_places
+from .places import _sentence_place, home_place, is_person_word, learn_places
 
 __all__ = ["Book", "Mention", "SUBJECT_VERB", "home_place", "is_anaphor", "mentions", "not_names_lower"]
 
@@ -270,7 +270,8 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
     start = group[0][0]
     known = book.person(key)
     if len(words) == 1 and not (title or fixed or generic or known):
-        if start == 0 or not SUBJECT_VERB.match(book.text[end:]) or not re.match(r"[A-Z][a-z]{3,}$", words[0]):
+        if start == 0 or not SUBJECT_VERB.match(book.text[end:]) or not re.match(r"[A-Z][a-z]{3,}$", words[0]) \
+                or is_person_word(words[0], book):
             return None
         actor = place_actor(words[0])         # "Aldoria, the region's largest power, has ruled out"
         book.places.setdefault(words[0], words[0])
@@ -289,6 +290,8 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
         actor = Actor(((key, name),) + _body(fixed, generic, place, named, home if generic else None).levels)
     elif body or place:
         home = (_sentence_place(book, start) or book.home) if body != "parliament" else None
+        if not (place or fixed or generic) and title and title in _lex()["words"].get("head_titles", ()):
+            home = _sentence_place(book, start) or _sentence_government(book, start) or book.home
         actor = Actor(((key, known.name if known and len(known.name) > len(name) else name),)
                       + _body_levels(fixed, body, place, home))
     elif known:
@@ -297,6 +300,16 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
         actor = Actor(((key, name),))
     book.note(actor, title)
     return Mention(start, end, actor, "person")
+
+
+def _sentence_government(book: Book, before: int) -> str | None:
+    """The government of the first body with a fixed government named in the sentence before
+    `before`: "In remarks the Kremlin released, President X said" makes X the Kremlin's."""
+    found = [m for _, pattern in _unit_patterns()[:2] for m in pattern.finditer(book.text, 0, before)]
+    if not found:
+        return None
+    first = min(found, key=lambda m: m.start())
+    return _lex()["bodies"][_tables()["bodies"][first.group().lower()]]["government"]
 
 
 def _bare(word: str) -> str:
@@ -377,6 +390,15 @@ def _merge_appositives(found: list[Mention], text: str, book: Book) -> list[Ment
             book.learned[person.key] = person
             out[-1] = Mention(prev.start, mention.end, person, "person")
             continue
+        if prev and prev.kind == "person" and mention.kind == "person" and len(mention.actor.levels) == 1 \
+                and len(prev.actor.levels) > 1 and re.search(r"['’]s$", text[prev.start:prev.end]) \
+                and _aide_gap(gap):
+            # "Premier Ana Ruiz's spokesman, Tomas Vidal, said": Vidal speaks for Ruiz's government
+            person = Actor(mention.actor.levels[:1] + prev.actor.levels[1:])
+            book.note(person)
+            book.learned[person.key] = person
+            out.append(Mention(mention.start, mention.end, person, "person"))
+            continue
         if prev and prev.kind == "body" and mention.kind == "person" and re.fullmatch(r",\s*", gap) \
                 and _closes(text, mention.end):
             # "a spokesman for Dastaria's General Staff, Brig. Gen. Elkhan Rasulov, said"
@@ -387,6 +409,12 @@ def _merge_appositives(found: list[Mention], text: str, book: Book) -> list[Ment
             continue
         out.append(mention)
     return out
+
+
+def _aide_gap(gap: str) -> bool:
+    """' spokesman, ' between "X's" and a name: the name is X's aide, in X's body."""
+    m = re.fullmatch(r"\s+([a-z][a-z .-]{1,40}?)\s*,?\s*", gap)
+    return bool(m) and _canon(m.group(1), "titles") in _tables()["titles"]
 
 
 def _closes(text: str, pos: int) -> bool:

@@ -47,7 +47,37 @@ def learn_places(text: str, book: Book) -> None:
 def _unknown(word: str, book: Book) -> bool:
     t = _tables()
     return word not in t["places"] and word.lower() not in t["bodies"] and word not in t["not_names"] \
-        and word not in book.places and book.person(person_key(word)) is None
+        and word not in book.places and book.person(person_key(word)) is None and not is_person_word(word, book)
+
+
+# A person named in full: after an official title ("Prime Minister Ana Ruiz Soto") or before
+# a reporting verb ("Ana Ruiz said"). Each word of such a name is a person's, never a place:
+# "Ruiz's government" is the premier's, and "Ana's government" is not a country called Ana.
+_CAPS = r"[A-Z][\w’'-]+"
+_REPORTS = r"(?:said|says|told|added|wrote|announced|declared|insisted|denied|confirmed)"
+
+
+def person_words(texts: list[str], book: Book) -> None:
+    """Learn the words of people's full names in an article, read before its places."""
+    words = book.__dict__.setdefault("_person_words", set())
+    title = _unit_patterns()[4][1]
+    for text in texts:
+        for m in title.finditer(text):
+            name = re.match(rf"\s+({_CAPS}(?:\s+{_CAPS}){{1,3}})", text[m.end():])
+            if name:
+                words.update(_bare_word(w) for w in name.group(1).split())
+        for m in re.finditer(rf"\b({_CAPS}\s+{_CAPS})(?:,[^,]{{1,80}},)?\s+{_REPORTS}\b", text):
+            words.update(_bare_word(w) for w in m.group(1).split())
+    t = _tables()
+    words.difference_update(w for w in list(words) if w in t["places"] or w in t["not_names"] or w.lower() in t["bodies"])
+
+
+def is_person_word(word: str, book: Book) -> bool:
+    return _bare_word(word) in book.__dict__.get("_person_words", ())
+
+
+def _bare_word(word: str) -> str:
+    return re.sub(r"['’]s?$", "", word)
 
 
 # A place named after a preposition ("troops to Kessaly", "fighting in Gaza") is where
@@ -92,6 +122,7 @@ def home_place(texts: list[str], book: Book) -> str | None:
     """The country an article is mostly about, as the actor of its sentences. A ministry
     named without its country ("the interior minister") is taken to be that country's."""
     counts: dict[str, float] = {}
+    person_words(texts, book)
     dated = dateline_place(texts[0], book) if texts else None
     if dated:
         counts[dated] = DATELINE_WEIGHT
