@@ -13,7 +13,8 @@ from functools import lru_cache
 
 from .. import lexicon
 from ..records import Actor, Position
-from .actors import Mention, has_anaphor, is_anaphor
+from .actors import Mention
+from .anaphora import has_anaphor, is_anaphor
 from .courses import HEARSAY, courses
 from .attribution import quote_at, quote_speaker, source_of, speakers, subject_before
 from .sentences import Sentence
