@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 
 import sqlite_utils
 
@@ -84,13 +85,34 @@ INDEXES = [("articles", ["url"]), ("articles", ["canonical"]), ("articles", ["fi
 FTS_COLUMNS = ["title", "text"]
 
 
+# Pause before opening again after an immediate "database is locked": long enough for the
+# other opener's creation transaction (tens of milliseconds) to move on.
+OPEN_RETRY_SECONDS = 0.05
+
 
 def open_db(path: str) -> sqlite_utils.Database:
     """The store at `path`, refused when a newer monitor wrote it, created or migrated when it
-    is not up to date. Raises StoreError, or sqlite3.DatabaseError for a damaged file."""
+    is not up to date. Raises StoreError, or sqlite3.DatabaseError for a damaged file.
+
+    SQLite answers "database is locked" at once, without waiting out the busy timeout, where
+    waiting could deadlock (a connection that read asks for a write lock another holds; the
+    switch to WAL while another opener creates the store): the remedy SQLite documents is to
+    start again, so the whole opening is retried until the busy timeout has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            return _opened(conn, path)
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(OPEN_RETRY_SECONDS)
+
+
+def _opened(conn: sqlite3.Connection, path: str) -> sqlite_utils.Database:
     # The busy timeout comes first: every later statement, the very first read of a
     # store another command is creating included, waits for that command's lock.
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db = sqlite_utils.Database(conn)
     refuse_newer(db, path)              # before anything writes, WAL mode included
