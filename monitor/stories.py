@@ -99,7 +99,7 @@ _DOUBLE = re.compile(r"(\w)\1+")
 
 def normal(term: str) -> str:
     """A term without its kind, accents and doubled letters: the claim stage reads one name as
-    a person in one sentence and a place or plain word in the next ('p:maria', 'w:maria'),
+    a person in one sentence and a place or plain word in the next ('p:lena', 'w:lena'),
     and spells people without doubled letters ('p:guteres')."""
     name = term.split(":", 1)[1] if ":" in term[:3] else term
     name = unicodedata.normalize("NFKD", name.lower())

@@ -80,6 +80,23 @@ def alerts_json(db: Path) -> list[dict]:
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
+def rows(db: Path, sql: str, args=()) -> list[tuple]:
+    """The rows of one query on a real store file, waiting for a writer as a reader would."""
+    conn = sqlite3.connect(db, timeout=30)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def server():
+    """A real HTTP server on 127.0.0.1 for one test (tests/localserver.py)."""
+    from localserver import Server
+    with Server() as s:
+        yield s
+
+
 def count_rows(db: Path, table: str) -> int:
     conn = sqlite3.connect(db)
     try:

@@ -12,7 +12,6 @@ import functools
 import gzip
 import json
 import re
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import invoke
+from conftest import invoke, rows
 from localserver import EXTERNAL, FEEDS, WORDPRESS, Server, rss, write_config
 
 from monitor import config as config_module
@@ -43,12 +42,6 @@ DEADLINE = re.compile(r"deadline|timed out after at most")
 AEB = EXTERNAL / "article-extraction" / "scrapinghub_aeb"
 # A real news page (VentureBeat, 548 words of article body in the benchmark's ground truth).
 PAGE_KEY = "06e5123e4ef7"
-
-
-@pytest.fixture
-def server():
-    with Server() as s:
-        yield s
 
 
 @pytest.fixture
@@ -77,14 +70,6 @@ def in_thread(fn, wait: float):
     thread.start()
     thread.join(wait)
     return not thread.is_alive(), box.get("value")
-
-
-def rows(db: Path, sql: str, args=()) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def readable(entries) -> list:

@@ -123,7 +123,6 @@ def test_admission_and_apology_confirm(sentence):
 
 from monitor import diff as diff_stage  # noqa: E402
 from monitor.claims import topics as topic_words  # noqa: E402
-from monitor.records import Claims  # noqa: E402
 
 
 @pytest.mark.parametrize("phrase, cls", [

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import invoke
+from conftest import invoke, rows
 from localserver import EXTERNAL, Server, rss, write_config
 
 from monitor import config as config_module
@@ -30,22 +30,8 @@ GUARDIAN = "/ext/feeds/rss-parser_test_input/guardian.rss"                # 55 i
 HEISE = "/ext-lm/feeds/rss-parser_test_input/heise.atom"                  # 15 entries, Last-Modified only
 
 
-@pytest.fixture
-def server():
-    with Server() as s:
-        yield s
-
-
 def feed(name: str, url: str, **kw) -> dict:
     return {"name": name, "kind": "feed", "url": url, "every": 0.01, "fetch_article": False, **kw}
-
-
-def rows(db: Path, sql: str, args=()) -> list[tuple]:
-    conn = sqlite3.connect(db, timeout=30)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def source_row(db: Path, name: str) -> dict:

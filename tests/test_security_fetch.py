@@ -16,7 +16,7 @@ import time
 
 import pytest
 from conftest import invoke
-from localserver import Server, rss, write_config
+from localserver import rss, write_config
 
 from monitor import fetch as fetch_stage
 from monitor.config import Source
@@ -24,12 +24,6 @@ from monitor.fetch import http
 from monitor.fetch.http import Client, FetchError, RetryLater, address_refused, retry_after
 
 DAY = 86400.0          # the cap issue 12 asks for (Media Cloud waits at most a day)
-
-
-@pytest.fixture
-def server():
-    with Server() as s:
-        yield s
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import invoke
+from conftest import invoke, rows
 from localserver import Server, rss, write_config
 from test_schedule import start_daemon, stop, wait_until
 
@@ -31,23 +31,9 @@ BROKEN_IPV6 = "http://[::1/p"
 LONG_LABEL = "http://" + "a" * 70 + ".example.com/"         # a DNS label is at most 63 octets
 
 
-@pytest.fixture
-def server():
-    with Server() as s:
-        yield s
-
-
 def feed(name: str, url: str, **kw) -> dict:
     """A feed source; passes a test runs back to back name it (`--source`): it is due once a second."""
     return {"name": name, "kind": "feed", "url": url, "every": "1s", "fetch_article": False, **kw}
-
-
-def rows(db: Path, sql: str, args=()) -> list[tuple]:
-    conn = sqlite3.connect(db, timeout=30)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def items(n: int, link: str, text: str = ARTICLE) -> list[dict]:

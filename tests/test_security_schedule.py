@@ -31,12 +31,6 @@ ARTICLE = ("The port authority said 40 passengers were stranded overnight when t
            "storms, and the ministry said 12 crossings were cancelled.")
 
 
-@pytest.fixture
-def server():
-    with Server() as s:
-        yield s
-
-
 def items(n: int, link: str, text: str = ARTICLE) -> list[dict]:
     return [{"title": f"Story {i}", "link": f"{link}?n={i}", "guid": f"story-{i}", "description": f"{text} ({i})"}
             for i in range(n)]

@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 import os
 import resource
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import invoke
+from conftest import invoke, rows
 from localserver import EXTERNAL, WORDPRESS, Server, rss, write_config
 
 from monitor import config as config_module
@@ -31,20 +30,6 @@ HUNG = 60
 # Address space for a child that must not read /dev/zero to the end: a reader that trusts
 # st_size runs into it within seconds instead of taking the machine's memory.
 CHILD_MEMORY = 2 * 1024 ** 3
-
-
-@pytest.fixture
-def server():
-    with Server() as s:
-        yield s
-
-
-def rows(db: Path, sql: str, args=()) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def feed_source(name: str, url: str, **kw) -> dict:

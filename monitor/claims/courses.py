@@ -136,7 +136,7 @@ def _holders(text: str, start: int, found: list[Mention], reported: bool) -> lis
         subject = subject_before(text, base + head.start(), found)
     conjoined = re.search(r"\band\s+(?:then\s+|later\s+)?$", text[:start])
     if conjoined and subject is not None and subject.end >= conjoined.start() - 2:
-        subject = None                                   # "X telephoned Bush and conceded": Bush is the object
+        subject = None                                   # "X telephoned his rival and conceded": the rival is the object
     if conjoined and subject is None:                    # the subject of the first of two joined verbs
         for word in list(re.finditer(r"[\w’'-]+", text[base:conjoined.start()]))[::-1][:8]:
             first = subject_before(text, base + word.start(), found)

@@ -151,7 +151,7 @@ def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> lis
         speaker = quote_speaker(text, quote, found)
         return [speaker] if speaker else []
     if scale == "action" and HEARSAY.search(text[:match.start()]):
-        return []                             # "headlines that Nepal planned to seize aid": not its stance
+        return []                             # "headlines that the capital planned to seize aid": not its stance
     if ADVOCACY.search(text[:match.start()]):
         speaker = source_of(text, match.start(), found)
         return [speaker] if speaker else []
