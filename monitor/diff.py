@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from . import stories
 from .claims import topics as topics_lex
@@ -209,9 +210,11 @@ def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id
     The story's main topic is the proposition of the headlines (the class of the article's
     title and first sentence); statements with no proposition of their own ("it is not true",
     "we do not know yet") attach to it. Background statements never seed it."""
-    same = [t for t in topics if t["scale"] == p.scale and bool(t["prospect"]) == p.prospect
-            and (t["action"] or None) == p.action]
     cls = _class_of(p)
+    if p.prospect and cls in MODAL_BLIND:     # "the real toll may be higher": a judgement, not a prospect
+        p = replace(p, prospect=False)
+    same = [t for t in topics if t["scale"] == p.scale and (t["action"] or None) == p.action
+            and (bool(t["prospect"]) == p.prospect or (cls in MODAL_BLIND and _topic_class(t) == cls))]
     if cls in OPEN:                         # "cannot confirm the cause": the story's open causal question
         causal = [t for t in same if _topic_class(t) in CAUSES + OPEN]
         if causal:
@@ -252,6 +255,10 @@ CLASS_MARK = "%"
 QUESTION = "question"
 # Classes that answer the causal question: the first of them to arrive takes over its topic.
 CAUSES = ("shootdown", "explosion", "poison")
+# Classes whose modals are epistemic: "the toll may be higher", "he could have been poisoned",
+# "survivors might still be found" judge what is, they are no prospect of what would happen
+# (unlike "troops could be sent" or "he would win a runoff"), so a modal never splits them.
+MODAL_BLIND = ("undercount", "survivors", "poison", "shootdown", "explosion", "behind", "cause", "question", "failure", "died")
 # Classes whose argument varies within one story: "the dead rose to 135" and "the captain was
 # killed" are two propositions; they are one topic only when they share a content word too.
 ARGUED = ("died",)

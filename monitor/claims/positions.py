@@ -18,7 +18,7 @@ from .anaphora import has_anaphor, is_anaphor
 from .courses import HEARSAY, courses
 from .attribution import quote_at, quote_speaker, source_of, speakers, subject_before
 from .sentences import Sentence
-from .topics import cue_terms, terms
+from .topics import cue_terms, predicate, terms
 
 # An action verb must follow its cue closely: "could consider supplying" (1 word),
 # "will not send" (1), "has decided to deploy" (1); three words covers adverbs.
@@ -114,11 +114,48 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
                 action = _canonical_action(then.group(1))
         for actor in _actors(text, match, found, scale):
             out.append(_position(sentence, match, scale, _negated(text, match, stance), action, actor, found))
+    if not any(p.scale == "truth" for p in out):
+        out += _flat_denials(sentence, found)
     taken = {p.actor.key for p in out if p.scale == "action"}
     for p in courses(sentence, found, taken):
         before = re.split(r"[;]", text[:text.find(p.cue)])[-1]
         out.append(replace(p, past=bool(_words("past").search(before)) or _pluperfect(before)))
     return _dedupe(out)
+
+
+# A flat denial has no stance word: the speaker states the event did not happen ("the operator
+# insisted the reactor had not been damaged", "'There was no outside impact on the plane,' he
+# said"). Read only where the complement names an event a story asks about: "said there were
+# no plans" or "said nobody had called" is no position on anything.
+ASSERTING = re.compile(r"(?:\b(?:said|says|insisted|insists|insisting|stressed|maintained|maintains|maintaining|"
+                       r"added|wrote|went on|told\s+(?:\w+\s+){0,3}?)(?:(?:\s+\w+){0,3}\s+that)?|,\s+and\s+that)\s+[“\"]?", re.I)
+# "maintained it was not possible to determine the cause": no denial, a refusal to judge.
+NOT_JUDGED = re.compile(r"\bnot\s+(?:yet\s+)?(?:possible|able|clear|known|certain|sure|in a position)\b", re.I)
+DENIABLE = ("shootdown", "explosion", "poison", "behind", "cause", "survivors")
+
+
+def _flat_denials(sentence: Sentence, found: list[Mention]) -> list[Position]:
+    text, out = sentence.text, []
+    starts = [(m.end(), m.start()) for m in ASSERTING.finditer(text)]
+    if text[:1] in "“\"":
+        starts.append((1, None))              # '"There was no ...," he said': the quote first
+    for start, verb in starts:
+        negation = NEGATED_COMPLEMENT.match(text, start)
+        complement = CLAUSE_END.split(text[start:])[0]
+        if negation is None or SHORTFALL.search(complement) or NOT_JUDGED.search(complement) or \
+                predicate(complement) not in DENIABLE:
+            continue
+        if verb is None:
+            quote = quote_at(text, 0)
+            actor = quote_speaker(text, quote, found) if quote else None
+        else:
+            actor = source_of(text, start, found)     # "X said on Friday that ..., and that ...": X
+            if actor is None:
+                subject = subject_before(text, verb, found)
+                actor = subject.actor if subject else None
+        if actor is not None:
+            out.append(_position(sentence, negation, "truth", "denies", None, actor, found))
+    return out
 
 
 def _matches(text: str) -> list[tuple[str, str, re.Match]]:

@@ -1,0 +1,89 @@
+"""Positions a reader finds without a stance word, or whose modal is a judgement: flat
+denials ("insisted the reactor had not been damaged"), disputes over an official toll, hedges
+that name no answer ("several theories and no final conclusion"). Issue 13, classes 1, 3 and
+4; every sentence is made up for the test."""
+from __future__ import annotations
+
+import pytest
+
+from monitor import diff as diff_stage
+from monitor.claims import extract
+from monitor.claims import topics as topic_words
+from monitor.records import Article
+
+
+def positions_of(*sentences: str):
+    return list(extract(Article(origin="hand-written.txt", text="\n\n".join(sentences),
+                                published="2025-03-02")).positions)
+
+
+def read(sentence: str) -> set[tuple[str, str]]:
+    return {(p.actor.name, p.stance) for p in positions_of(sentence) if p.scale == "truth"}
+
+
+# ---- class 1: the event denied flatly, with no stance word --------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "The Pentagon insisted the depot had not been hit by a missile.",
+    "The Pentagon said on Tuesday that a bomb had not gone off on board.",
+    '"There was no outside strike on the ferry," the Pentagon said.',
+    "The Pentagon said the hull showed damage from the storm, and that the ferry had not been struck from outside.",
+])
+def test_a_flat_denial_of_the_event_denies_it(sentence):
+    assert ("Pentagon", "denies") in read(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Pentagon said there were no plans for a second briefing.",             # no event of a story
+    "The Pentagon said it was not possible to determine what hit the depot.",  # a refusal to judge
+    "The Pentagon said the checks on the depot had not been good enough.",     # a shortfall admitted
+])
+def test_a_negation_without_a_denied_event_is_no_denial(sentence):
+    assert ("Pentagon", "denies") not in read(sentence)
+
+
+# ---- class 3: hedges that name no answer ---------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "The Pentagon said there were several theories and no final conclusion.",
+    "The Pentagon said it was looking at every possibility, including a fault.",
+    "The Pentagon said it was doubtful whether the pump was the cause.",
+])
+def test_open_hedges_are_unconfirmed(sentence):
+    assert ("Pentagon", "unconfirmed") in read(sentence)
+
+
+# ---- a dispute over the official toll is one proposition ----------------------------------
+
+@pytest.mark.parametrize("phrase", [
+    "there are more dead than we have certified",
+    "the real toll may be higher than the official count",
+    "will take the university's number as the official estimate",
+    "the finding that the storm killed close to 900 people",
+    "reports suggesting a much higher toll",
+])
+def test_the_undercount_is_one_predicate_class(phrase):
+    assert topic_words.predicate(phrase) == "undercount"
+
+
+@pytest.mark.parametrize("sentence, stance", [
+    ('"It is possible that the real toll is higher than the official count," the Pentagon said.', "likely"),
+    ('"We will adopt the survey\'s figure as the official toll," the Pentagon said.', "confirms"),
+])
+def test_judging_and_adopting_a_toll(sentence, stance):
+    assert ("Pentagon", stance) in read(sentence)
+
+
+def _place(store, story, *sentences):
+    claims = extract(Article(origin="hand-written.txt", text="\n\n".join(sentences),
+                             title="Storm toll disputed", published="2025-03-02"))
+    return [diff_stage._topic_for(p, store.topics(story), store, story, 1, claims)
+            for p in claims.positions if p.scale == "truth"]
+
+
+def test_an_epistemic_modal_does_not_split_a_judgement_from_its_topic(store):
+    # "may be higher" judges what is; it is no prospect of what would happen.
+    story = store.add_story("Storm toll disputed", {}, True)
+    first = _place(store, story, "The Pentagon believes there are more dead than the official count.")
+    later = _place(store, story, "The Pentagon said it was possible that the toll may be higher than the official count.")
+    assert first and later and first[0]["id"] == later[0]["id"]
