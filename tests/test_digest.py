@@ -289,6 +289,15 @@ def test_claims_shows_each_claim_with_its_sentence(seeded_db, seed_files):
     assert invoke("claims", "--db", seeded_db, "nope.txt").exit_code == 1
 
 
+def test_claims_shows_why_a_position_was_read_so(seeded_db, seed_files):
+    # Issue 13: each position's speaker, the levels it counts at, its cue with scale and
+    # polarity, and the topic it was filed under.
+    out = invoke("claims", "--db", seeded_db, str(seed_files[1])).stdout
+    block = out[out.index("position "):]
+    assert "        speaker: " in block and "; levels: " in block and " > " in block
+    assert "scale, " in block and "        topic " in block
+
+
 # ---- the store for people ---------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ stance is what it is without opening the database.
 """
 from __future__ import annotations
 
+import json
 import textwrap
 
 from tabulate import tabulate
@@ -66,10 +67,41 @@ def claims(store, article: dict) -> str:
         else:
             out.append(f"position  {_flat(c['actor'] or '?')} {c['stance']}: {_flat(c['topic'] or '?')}"
                        f"{'  (earlier statement)' if c['past'] else ''}")
-            out.append(f"        cue: “{_flat(c['cue'] or '')}”")
+            out += _position_reading(c)
         out += textwrap.wrap(f"“{_flat(c['sentence'])}”", TEXT_WIDTH, initial_indent="        ",
                              subsequent_indent="        ") + [""]
     return "\n".join(out).rstrip()
+
+
+# Which side of its scale a stance takes: what `claims` prints as the reading's polarity.
+POLARITY = {"confirms": "affirms", "likely": "affirms (hedged)", "unconfirmed": "withholds judgement",
+            "denies": "negates", "supports": "for the course", "considers": "undecided", "opposes": "against the course"}
+
+
+def _position_reading(c: dict) -> list[str]:
+    """Why a position was read so: its speaker and the levels it counts at, the cue with its
+    scale and polarity, and the topic (with its event class) it was filed under."""
+    levels = _levels(c)
+    topic_class = next((t[1:] for t in _terms(c) if t.startswith("%")), None)
+    return [f"        speaker: {_flat(levels[0])}" + (f"; levels: {' > '.join(_flat(x) for x in levels)}" if len(levels) > 1 else ""),
+            f"        cue: “{_flat(c['cue'] or '')}” ({c['scale']} scale, {POLARITY.get(c['stance'], c['stance'])})",
+            f"        topic {c['topic_id']}{f' ({topic_class})' if topic_class else ''}: {_flat(c['topic'] or '?')}"]
+
+
+def _levels(c: dict) -> list[str]:
+    try:
+        levels = [display for _, display in json.loads(c.get("actor_levels") or "[]")]
+    except (ValueError, TypeError):
+        levels = []                        # a damaged people row: the claim's own actor still shows
+    return levels or [c["actor"] or "?"]
+
+
+def _terms(c: dict) -> list[str]:
+    try:
+        terms = json.loads(c.get("topic_terms") or "[]")
+    except ValueError:
+        return []
+    return terms if isinstance(terms, list) else []
 
 
 def _date(row: dict) -> str:

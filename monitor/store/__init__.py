@@ -333,8 +333,9 @@ class Store(SourceRows):
 
     def claims_of(self, article_id: int) -> list[dict]:
         return list(self.db.query(
-            "select c.*, s.label subject, t.label topic from claims c left join subjects s on s.key = c.subject_key "
-            "left join topics t on t.id = c.topic_id where c.article_id = ? order by c.id", [article_id]))
+            "select c.*, s.label subject, t.label topic, t.terms topic_terms, p.levels actor_levels from claims c "
+            "left join subjects s on s.key = c.subject_key left join topics t on t.id = c.topic_id "
+            "left join people p on p.key = c.actor_key where c.article_id = ? order by c.id", [article_id]))
 
     def run_errors(self, since: str | None = None, run_ids: list[int] | None = None) -> list[dict]:
         """Errors of runs started at or after `since`, or of the given runs: one row per error."""
