@@ -238,10 +238,10 @@ def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id
     if best is not None:
         if _topic_class(best) == QUESTION and cls is not None:    # the open question gets its answer's class
             best["terms"] = sorted((set(best["terms"]) - {CLASS_MARK + QUESTION}) | {CLASS_MARK + cls})
-            store.update_topic(best["id"], terms=best["terms"], label=_label(p), vague_label=0)
-            best.update(label=_label(p), vague_label=0)
+            store.update_topic(best["id"], terms=best["terms"], label=_label(p, cls), vague_label=0)
+            best.update(label=_label(p, cls), vague_label=0)
         if best["main"] and best.get("vague_label") and cls is not None:
-            best.update(label=_label(p), vague_label=0)
+            best.update(label=_label(p, cls), vague_label=0)
             store.update_topic(best["id"], label=best["label"], vague_label=0)
         return best
     is_main = (p.scale == "truth" and not p.prospect and not p.past and cls is not None
@@ -357,17 +357,29 @@ def _new_topic(store, topics, story_id, article_id, p: Position, main: bool, ext
     if cls is not None:
         terms.add(CLASS_MARK + cls)
     row = {"story_id": story_id, "scale": p.scale, "prospect": int(p.prospect), "action": p.action,
-           "main": int(main), "terms": terms, "label": _label(p), "vague_label": int(p.anaphoric),
+           "main": int(main), "terms": terms, "label": _label(p, cls), "vague_label": int(p.anaphoric and not _class_label(cls)),
            "first_article_id": article_id}
     row["id"] = store.add_topic(row)
     topics.append({**row, "terms": sorted(terms)})
     return topics[-1]
 
 
-def _label(p: Position) -> str:
-    """The proposition as people read it: its first clause, without the reporting frame
-    ("he said,"), the complementiser or "whether", at most LABEL_WORDS words."""
+def _class_label(cls: str | None) -> str | None:
+    return topics_lex.labels().get(cls) if cls else None
+
+
+def _label(p: Position, cls: str | None = None) -> str:
+    """The proposition as people read it. A class whose proposition needs no argument of its
+    own ("an explosion caused it", "survivors can still be found") reads as the lexicon's
+    sentence for it, whatever words the first statement used; otherwise the statement's first
+    clause, without the reporting frame ("he said,"), the complementiser or "whether", at most
+    LABEL_WORDS words."""
+    fixed = _class_label(cls) if not p.action else None
+    if fixed:
+        return fixed
     text = REPORTING_FRAME.sub(" ", p.topic_text).strip(" ,.;:\"“”'’")
+    if len(text.split()) < LABEL_MIN_WORDS or AUXILIARY_START.match(text):
+        text = f"{_before_cue(p)} {p.cue} {text}".strip()   # "the identities | were established": the subject came first
     words = text.split()
     lead = [w.lower() for w in words[:8]]
     if "that" in lead and topics_lex.predicate(" ".join(words[:lead.index("that")])) is None:
@@ -382,6 +394,21 @@ def _label(p: Position) -> str:
     if p.action and not text.lower().startswith(p.action[:4]):
         text = f"{p.action}: {text}"
     return text or p.cue
+
+
+# A proposition read after its cue with fewer words than this, or opening on an auxiliary
+# ("had been reached", "weeks away"), had its subject before the cue: the label takes it.
+LABEL_MIN_WORDS = 3
+AUXILIARY_START = re.compile(r"(?:had|has|have|was|were|is|are|been|be|being)\b", re.I)
+
+
+def _before_cue(p: Position) -> str:
+    """The words of the cue's own clause before it: "no decision | had been reached"."""
+    at = p.sentence.find(p.cue)
+    if at <= 0:
+        return ""
+    head = re.split(r"[,;:“”\"()\u2014]|\b(?:that|said|says|and|but)\b", p.sentence[:at])[-1]
+    return " ".join(head.split()[-LABEL_WORDS // 2:])
 
 
 # A label longer than this is cut: a reader scans it in a list of alerts.

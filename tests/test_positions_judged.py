@@ -87,3 +87,16 @@ def test_an_epistemic_modal_does_not_split_a_judgement_from_its_topic(store):
     first = _place(store, story, "The Pentagon believes there are more dead than the official count.")
     later = _place(store, story, "The Pentagon said it was possible that the toll may be higher than the official count.")
     assert first and later and first[0]["id"] == later[0]["id"]
+
+
+def test_a_class_topic_reads_as_its_proposition_whatever_the_first_wording(store):
+    # Deliverable 2: a topic label a reader understands, never a cut clause.
+    story = store.add_story("Storm toll disputed", {}, True)
+    topic = _place(store, story, "The Pentagon believes there are more dead than the official count.")[0]
+    assert topic["label"] == "the official toll understates the deaths"
+
+
+def test_a_proposition_whose_subject_came_before_the_cue_keeps_it(store):
+    story = store.add_story("Storm toll disputed", {}, True)
+    topic = _place(store, story, "The Pentagon said the identities of all the crew were established.")[0]
+    assert topic["label"].startswith("the identities of all the crew")

@@ -91,3 +91,9 @@ def predicate(phrase: str, avoid: tuple[str, ...] = ()) -> str | None:
         if found and (best is None or start < best[0]):
             best = (start, rank, name)
     return best[2] if best else None
+
+
+def labels() -> dict[str, str]:
+    """The reader's sentence for each predicate class whose proposition takes no argument."""
+    return dict(_lex().get("labels", {}))
+
