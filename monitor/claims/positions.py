@@ -205,12 +205,17 @@ def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> lis
     return _coordinated(text, subject, found) + [subject.actor]
 
 
+# The complement's own subject between the reporting verb and the cue: "said the identities of
+# all ten passengers were established" (7 words); longer runs are another clause.
+COMPLEMENT_SUBJECT_WORDS = 8
+
+
 def _governs(text: str, match: re.Match) -> bool:
     """A speaker stands for a cue only inside what it reports: 'X noted that information does
     not confirm', 'X said there is evidence', 'X said it could not confirm'."""
     before = text[:match.start()]
     return bool(re.search(r"\b(that|saying|adding)\b", before, re.I)) or \
-        bool(re.search(r"\b(?:said|says|told \w+|stated|added|noted)\s+(?:\w+\s+){0,3}$", before, re.I))
+        bool(re.search(rf"\b(?:said|says|told \w+|stated|added|noted)\s+(?:[\w'’-]+\s+){{0,{COMPLEMENT_SUBJECT_WORDS}}}$", before, re.I))
 
 
 def _coordinated(text: str, subject: Mention, found: list[Mention]) -> list[Actor]:
