@@ -100,3 +100,22 @@ def test_a_proposition_whose_subject_came_before_the_cue_keeps_it(store):
     story = store.add_story("Storm toll disputed", {}, True)
     topic = _place(store, story, "The Pentagon said the identities of all the crew were established.")[0]
     assert topic["label"].startswith("the identities of all the crew")
+
+
+# ---- conditions and questions ---------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "The Pentagon said it would open a case if the tests proved the crew was poisoned.",
+    "The Pentagon said it would act once investigators confirmed the ferry was struck by a missile.",
+])
+def test_a_cue_inside_a_condition_states_nothing_yet(sentence):
+    assert ("Pentagon", "unconfirmed") in read(sentence)
+    assert not {s for _, s in read(sentence)} & {"confirms", "likely"}
+
+
+def test_the_answer_to_a_question_is_about_the_question():
+    found = [p for p in positions_of("Asked whether a bomb caused the fire, the Pentagon said it was "
+                                     "looking at several possibilities, among them a faulty heater.")
+             if p.scale == "truth"]
+    assert found and topic_words.predicate(f"{found[0].cue} {found[0].topic_text}") in ("question", "explosion")
+    assert "bomb" in found[0].topic_text

@@ -43,6 +43,8 @@ NEGATED_COMPLEMENT = re.compile(
 # A negated adequacy is a shortfall admitted, not a denial: "admitted the response had not been
 # good enough", "conceded the checks were not sufficient".
 SHORTFALL = re.compile(r"\b(?:not|n[’']t)\s+(?:been\s+|be\s+)?(?:\w+\s+)?(?:good enough|enough|sufficient|adequate|properly)\b", re.I)
+# "Asked (directly) whether poisoning was the cause, he said ...": the answer is about the question.
+ASKED = re.compile(r"\s*(?:when\s+)?asked\s+(?:\w+\s+){0,4}?(?:whether|if|about)\s+(?P<question>[^,;]{3,160}),", re.I)
 ADVOCACY = re.compile(r"\b(should|must|ought to|needs? to|has to|have to)\s+(\w+ly\s+)?$", re.I)
 
 
@@ -173,7 +175,14 @@ def _matches(text: str) -> list[tuple[str, str, re.Match]]:
     return sorted(kept, key=lambda h: h[2].start())
 
 
+# A cue inside a condition states nothing yet: "if poisoning were established, there would be
+# an investigation", "unless the tests prove it", "whether the samples confirm it".
+CONDITION = re.compile(r"\b(?:if|unless|whether|until|once)\s+(?:[\w’'-]+\s+){0,6}$", re.I)
+
+
 def _negated(text: str, match: re.Match, stance: str) -> str:
+    if stance in ("confirms", "likely", "denies") and CONDITION.search(text[:match.start()]):
+        return "unconfirmed"
     before = re.findall(r"[\w’']+", text[:match.start()])[-NEGATION_REACH_WORDS:]
     negations = set(_lex()["words"]["negations"])
     if any(w.lower() in negations or w.lower().endswith(("n't", "n’t")) for w in before):
@@ -230,6 +239,9 @@ def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor,
     text = sentence.text
     clause = CLAUSE_END.split(text[match.end():])[0]
     topic_text = " ".join(clause.split()[:TOPIC_WORDS]).strip(" ,“”\"")
+    asked = ASKED.match(text)
+    if asked and asked.end() <= match.start() and scale == "truth":
+        topic_text = f"{asked.group('question')} {topic_text}"   # "Asked whether X, he said it was too early": about X
     head = re.split(r"\b(?:that|as|of|about|on|in|from|over|by|with|for|but|and|to)\b|,", topic_text)[0]
     core = " ".join(topic_text.split(",")[0].split()[:PROSPECT_WORDS])
     modal = re.search(r"\b(?:would|will|could|may|might|shall)\s+(?:\w+ly\s+)?$", text[:match.start()])
