@@ -11,11 +11,11 @@ import bisect
 import re
 
 from ..records import Actor
-from .names import (MAX_NAME_WORDS, POSSESSIVE, SUBJECT_VERB, TOKEN, CALENDAR, Book, Mention,
+from .names import (MAX_NAME_WORDS, _counties, article_country, POSSESSIVE, SUBJECT_VERB, TOKEN, CALENDAR, Book, Mention,
                     _canon, _dynamic, _lex, _place_name, _tables, _unit_patterns, body_actor, key_of, not_names_lower,
                     person_key, place_actor)
-from .anaphora import _body_anaphors, _country_anaphors, _pronouns, has_anaphor, is_anaphor
-from .places import _sentence_place, home_place, is_person_word, learn_places
+from .anaphora import _body_anaphors, _country_anaphors, _possessive_bodies, _pronouns, has_anaphor, is_anaphor
+from .places import _sentence_place, home_place as _home_place, is_person_word, learn_places
 
 __all__ = ["Book", "Mention", "SUBJECT_VERB", "has_anaphor", "home_place", "is_anaphor", "mentions", "not_names_lower"]
 
@@ -24,11 +24,12 @@ def mentions(text: str, book: Book) -> list[Mention]:
     """Actor mentions in one sentence, left to right; the book learns the people named."""
     tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
     learn_places(text, book)
-    book.text = text
+    book.advance(text)
     units = _units(text, tokens, book)
     found = [m for group in _groups(units, text) if (m := _mention(group, text, book)) is not None]
     found += _body_anaphors(text, book, found)
     found += _country_anaphors(text, book, found)
+    _possessive_bodies(text, book, found)
     found += _pronouns(text, tokens, book, found)
     found.sort(key=lambda m: m.start)
     found = _merge_appositives(found, text, book)
@@ -36,7 +37,15 @@ def mentions(text: str, book: Book) -> list[Mention]:
              and SUBJECT_VERB.match(text[m.end:])]
     if leads:
         book.subjects.append(leads[-1].actor)
+    book.found = found
     return found
+
+
+def home_place(texts: list[str], book: Book) -> str | None:
+    """The article's main country (places.home_place); the book keeps the sentences, so that a
+    quote without a speaker of its own can find one in the sentences around it."""
+    book.texts, book.index = list(texts), -1
+    return _home_place(texts, book)
 
 
 def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
@@ -62,6 +71,10 @@ def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
     for kind, pattern in _unit_patterns()[:4]:
         for m in pattern.finditer(text):
             take(m.start(), m.end(), kind, m.group())
+    for start, end, name in _counties(text):
+        take(start, end, "place", name)
+        book.places.setdefault(text[start:end], name)
+        book.places.setdefault(name, name)    # "Miami-Dade" after "Miami-Dade County"
     for m in _dynamic(book).finditer(text) if book.places or book.aliases else ():
         take(m.start(), m.end(), "place" if m.group() in book.places else "alias", m.group())
     for m in NAMED_BODY.finditer(text):
@@ -114,7 +127,7 @@ def _groups(units, text: str) -> list[list[tuple[int, int, str, str]]]:
     for unit in units:
         if groups and _joins(text[groups[-1][-1][1]:unit[0]], groups[-1][-1], unit):
             groups[-1].append(unit)
-        elif groups and unit[2] == "title" and all(u[2] == "name" for u in groups[-1]) \
+        elif groups and unit[2] in ("title", "generic") and all(u[2] == "name" for u in groups[-1]) \
                 and not text[groups[-1][-1][1]:unit[0]].strip():
             groups[-1] = [(u[0], u[1], "where", u[3]) for u in groups[-1]] + [unit]
         else:
@@ -150,6 +163,9 @@ def _mention(group, text: str, book: Book) -> Mention | None:
         book.note(alias)
         return Mention(start, end, alias, "body")
     if fixed or generic or named:
+        where = " ".join(u[3] for u in group if u[2] == "where") or None
+        if where and generic and not fixed and not named:
+            place = place or book.places.get(where) or where    # "the Eastvale canvassing board"
         actor = _body(fixed, generic, place, named, book.home if generic else None)
         if "?" in actor.key or actor.key.startswith("b:unknown"):
             actor = _seen_body(actor, book) or actor
@@ -163,6 +179,9 @@ def _mention(group, text: str, book: Book) -> Mention | None:
         book.note(actor)
         return Mention(start, end, actor, "place")
     return None
+
+
+LOCAL_APPOSITIVE = re.compile(r",\s+(?:the|a|an)\s+[^,;]{0,50},")
 
 
 def _seen_body(actor: Actor, book: Book) -> Actor | None:
@@ -202,7 +221,8 @@ def _learn_acronym(text: str, end: int, actor: Actor, book: Book) -> None:
 ORG_HEADS = (r"Agency|Center|Centre|Ministry|Office|Service|Services|Council|Commission|Committee|Department|"
              r"Authority|Institute|Bureau|Board|Organi[sz]ation|Forces|Army|Navy|Police|Court|Tribunal|Staff|"
              r"Party|Front|Movement|Union|Airways|Airlines|Observatory|Observatorio|Consejo|Mission|Guard|"
-             r"Administration|Directorate|Secretariat|Assembly|Parliament|Senate|Congress|Coalition|Group")
+             r"Administration|Directorate|Secretariat|Assembly|Parliament|Senate|Congress|Coalition|Group|Team|Panel|"
+             r"Hospital|Clinic|Company|Corporation")
 
 
 CAP = r"[A-Z\u00C0-\u00DE][\w\u00C0-\u024F’'-]*"
@@ -234,8 +254,14 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
     key = person_key(name)
     start, end = names[0][0], group[-1][1]
     start = group[0][0]
-    known = book.person(key)
+    known = book.person(key) or (_by_given_name(words[0], book) if len(words) == 1 else None)
     if len(words) == 1 and not (title or fixed or generic or known):
+        local = LOCAL_APPOSITIVE.match(book.text, end)
+        if local and re.search(rf"\b(?:{'|'.join(_lex()['words']['local_units'])})\b", local.group(), re.I):
+            actor = place_actor(words[0])     # "Eastvale, the state's largest county, said"
+            book.places.setdefault(words[0], words[0])
+            book.note(actor)
+            return Mention(start, end, actor, "place")
         if start == 0 or not SUBJECT_VERB.match(book.text[end:]) or not re.match(r"[A-Z][a-z]{3,}$", words[0]) \
                 or is_person_word(words[0], book):
             return None
@@ -249,15 +275,16 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
         actor = known if known and len(known.levels) == 1 else Actor(((key, name),))
         book.note(actor)                      # a former minister speaks for no ministry
         return Mention(start, end, actor, "person")
-    if known and len(known.levels) > 1 and not (place or fixed or named):
-        actor = known
+    if known and len(known.levels) > 1 and not (place or fixed or named) and _same_body(known, generic):
+        actor = known                         # "Transport Minister Ana Ruiz" again: the country met before
     elif named:
         home = _sentence_place(book, start) or book.home
         actor = Actor(((key, name),) + _body(fixed, generic, place, named, home if generic else None).levels)
     elif body or place:
         home = (_sentence_place(book, start) or book.home) if body != "parliament" else None
         if not (place or fixed or generic) and title and title in _lex()["words"].get("head_titles", ()):
-            home = _sentence_place(book, start) or _sentence_government(book, start) or book.home
+            home = _sentence_place(book, start) or _sentence_government(book, start) \
+                or article_country(name, book) or book.home
         actor = Actor(((key, known.name if known and len(known.name) > len(name) else name),)
                       + _body_levels(fixed, body, place, home))
     elif known:
@@ -266,6 +293,20 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
         actor = Actor(((key, name),))
     book.note(actor, title)
     return Mention(start, end, actor, "person")
+
+
+def _same_body(known: Actor, generic: str | None) -> bool:
+    """A title without a country ("Transport Minister") keeps the person's known body, if it names that body."""
+    return generic is None or known.levels[1][0].endswith("/" + key_of(generic))
+
+
+def _by_given_name(word: str, book: Book) -> Actor | None:
+    """'Najib said' after 'Prime Minister Najib Razak', 'Kim said' after 'Kim Jong Un', 'Ruiz
+    said' after 'Ana Ruiz' (keyed whole: person_key): the one person of the article whose
+    name begins or ends with the word."""
+    people = {a.key: a for a in book.seen if a.key.startswith("p:") and len(a.name.split()) > 1
+              and word in (a.name.split()[0], a.name.split()[-1])}
+    return next(iter(people.values())) if len(people) == 1 else None
 
 
 def _sentence_government(book: Book, before: int) -> str | None:

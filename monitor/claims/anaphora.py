@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..records import Actor
-from .names import EXPLETIVE, PRONOUNS, SUBJECT_VERB, Book, Mention, _tables, body_actor
+from .names import EXPLETIVE, PRONOUNS, SUBJECT_VERB, Book, Mention, _tables, body_actor, key_of as _key
 
 __all__ = ["has_anaphor", "is_anaphor"]
 
@@ -30,9 +30,16 @@ def _body_anaphors(text: str, book: Book, found: list[Mention]) -> list[Mention]
     return out
 
 
+STATE_ANAPHOR = re.compile(r"\b[Tt]he\s+(?:kingdom|republic|emirate|sultanate|principality)\b(?!['’]s)")
+
+
 def _country_anaphors(text: str, book: Book, found: list[Mention]) -> list[Mention]:
-    """"the country's emergency services": the country last named."""
+    """"the country's emergency services": the country last named; "the kingdom said": the
+    country the article is about (a reporter's word for it, never for a foreign one)."""
     out = []
+    for m in STATE_ANAPHOR.finditer(text):
+        if book.home and not any(x.start <= m.start() < x.end for x in found):
+            out.append(Mention(m.start(), m.end(), Actor(((f"g:{_key(book.home)}", book.home),)), "place"))
     for m in re.finditer(r"\b[Tt]he\s+(?:country|nation)['’]s\s+", text):
         places = [x.actor for x in found if x.end <= m.start() and x.actor.key.startswith("g:")]
         place = places[-1] if places else next((a for a in reversed(book.seen) if a.key.startswith("g:")), None)
@@ -45,6 +52,23 @@ def _country_anaphors(text: str, book: Book, found: list[Mention]) -> list[Menti
             found[found.index(body)] = Mention(m.start(), body.end, named, "body")
             book.note(named)
     return out
+
+
+def _possessive_bodies(text: str, book: Book, found: list[Mention]) -> None:
+    """"The deadline was tight for Eastvale County. Its canvassing board voted ...": a body
+    after 'its' belongs to the place last named, in this sentence or the one before."""
+    for m in re.finditer(r"\b[Ii]ts\s+", text):
+        body = next((x for x in found if x.start == m.end() and x.kind == "body" and "/" in x.actor.key), None)
+        if body is None:
+            continue
+        places = [x.actor for x in found if x.end <= m.start() and x.kind == "place"] or \
+            [x.actor for x in book.previous[1] if x.kind == "place"]
+        if not places:
+            continue
+        generic = body.actor.key.split("/", 1)[1]
+        owned = body_actor(_tables()["generic"].get(generic, generic), places[-1].name, fixed=False)
+        found[found.index(body)] = Mention(m.start(), body.end, owned, "body")
+        book.note(owned)
 
 
 def _pronouns(text: str, tokens, book: Book, found: list[Mention]) -> list[Mention]:
@@ -66,12 +90,23 @@ def _antecedent(kind: str, start: int, found: list[Mention], text: str, book: Bo
     the pronoun, else the body or place that last led a sentence."""
     earlier = [m for m in found if m.end <= start]
     if kind == "person":
-        people = [m.actor for m in earlier if m.kind == "person" or (m.kind == "pronoun" and m.actor.key.startswith("p:"))]
-        return people[-1] if people else book.last("person")
+        people = [m for m in earlier if m.kind == "person" or (m.kind == "pronoun" and m.actor.key.startswith("p:"))]
+        leading = [m for m in people if _is_subject(m, text)]
+        if leading or people:
+            return (leading or people)[-1].actor
+        return _leading_person(*book.previous) or book.last("person")
     bodies = [m.actor for m in earlier if not m.actor.key.startswith("p:") and _is_subject(m, text)]
     if bodies:
         return bodies[0]
     return book.subjects[-1] if book.subjects else None
+
+
+def _leading_person(text: str, found: list[Mention]) -> Actor | None:
+    """The person the sentence before was about: its first person who is a subject ('Ruiz,
+    who has often praised Vidal, said ...' is about Ruiz, not Vidal), as a 'he' that opens
+    the next sentence means."""
+    return next((m.actor for m in found if m.actor.key.startswith("p:") and m.kind in ("person", "pronoun")
+                 and _is_subject(m, text)), None)
 
 
 def _is_subject(mention: Mention, text: str) -> bool:

@@ -61,6 +61,12 @@ class Book:
     aliases: dict[str, Actor] = field(default_factory=dict)    # acronyms of bodies: "NDMA" -> actor
     home: str | None = None                                    # the article's main country
     text: str = ""                                             # the sentence being read
+    texts: list[str] = field(default_factory=list)             # the article's sentences, when known
+    index: int = -1                                            # the place of `text` in `texts`
+    found: list = field(default_factory=list)                  # the mentions of `text`
+    previous: tuple = ("", [])                                 # the sentence before: (text, mentions)
+    quoted: tuple = (-1, None)                                 # (sentence index, speaker) of the last quote read
+    inside: int = 0                                            # sentences a quote has run on into `text` (0: none)
 
     def __post_init__(self):
         # This article's own places and acronyms over the store's: what it learns is written
@@ -69,6 +75,39 @@ class Book:
             self.known = Directory(self.known)
         self.places = ChainMap(dict(self.places), self.known.places)
         self.aliases = ChainMap(dict(self.aliases), self.known.aliases)
+
+    def scratch(self) -> "Book":
+        """A copy to read a later sentence with, ahead of its turn: what it learns (people,
+        places, acronyms) stays in the copy."""
+        copy = Book.__new__(Book)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.pop("_phrases", None)   # the index of the article's own places: rebuilt from the copy's
+        copy.seen, copy.subjects = list(self.seen), list(self.subjects)
+        copy.titles, copy.learned = dict(self.titles), dict(self.learned)
+        copy.places = ChainMap(dict(self.places.maps[0]), *self.places.maps[1:])
+        copy.aliases = ChainMap(dict(self.aliases.maps[0]), *self.aliases.maps[1:])
+        copy.texts, copy.index = [], -1
+        return copy
+
+    def advance(self, text: str) -> None:
+        """Start reading `text`: the sentence read so far becomes the previous one."""
+        self.previous = (self.text, self.found)
+        self.found = []
+        if self.index + 1 < len(self.texts) and self.texts[self.index + 1] == text:
+            self.index += 1
+            opened = bool(self.inside) != bool(len(QUOTE_MARK.findall(self.text)) % 2)
+            self.inside = self.inside + 1 if opened and self.index > 0 else 0
+            if self.inside > QUOTE_SENTENCES:
+                self.inside = 0               # a stray mark, not a quote: no passage runs on so long
+        else:
+            self.texts, self.index, self.inside = [], -1, 0   # read out of order (a title, a lead)
+        self.text = text
+        _CURRENT[0] = self
+
+    def neighbour(self, step: int) -> str | None:
+        """The sentence `step` places after the one being read (before it, when negative)."""
+        i = self.index + step
+        return self.texts[i] if self.index >= 0 and 0 <= i < len(self.texts) else None
 
     def person(self, key: str) -> Actor | None:
         for actor in reversed(self.seen):
@@ -93,6 +132,23 @@ class Book:
                 continue
             return actor
         return None
+
+
+QUOTE_MARK = re.compile(r"[\"“”]")
+# A quoted passage runs on across at most this many sentences: reporters name the speaker
+# within a quote's first two or three sentences, so a mark left open longer is a stray one.
+QUOTE_SENTENCES = 3
+
+
+# The book of the sentence being read: attribution asks it for the sentences around a quote
+# whose speaker the sentence does not name. One claim stage reads one article at a time.
+_CURRENT: list = [None]
+
+
+def current_book(text: str) -> Book | None:
+    """The book reading `text` now, if any."""
+    book = _CURRENT[0]
+    return book if book is not None and book.text == text else None
 
 
 @lru_cache(maxsize=1)
@@ -173,7 +229,7 @@ def body_actor(body: str, government: str | None, fixed: bool) -> Actor:
     if government in _lex()["words"]["organizations"] and (generic or body) == "government":
         return place_actor(government)
     levels = [(key, display)]
-    if government and key_of(government) != key_of(display):
+    if government and key_of(government) != key_of(display) and (generic or body) not in _lex()["words"]["independent"]:
         levels.append((f"g:{key_of(government)}", government))
     return Actor(tuple(levels))
 
@@ -280,3 +336,53 @@ def _place_name(alias: str, book: Book) -> str:
 def _canon(word: str, table: str) -> str:
     lookup = _tables()[table]
     return next((k for k in lookup if k.lower() == word.lower()), word)
+
+
+# "Palm Beach County", "Miami-Dade County": a county named as news names it. Counties are
+# actors of their own (a local government), never a person ("County" is no surname).
+COUNTY = re.compile(r"\b[A-Z][\w’'-]*(?:[\s-][A-Z][\w’'-]*){0,3}\s+County\b")
+# A county's name without "County" is learned when it is at least this long: "Dade" (4) yes,
+# "Bay" (3) no; a short word is too often something else.
+MIN_COUNTY_SHORT = 4
+
+
+def county_name(name: str) -> str:
+    """A county is keyed and shown by its name without "County" ("Miami-Dade"), as news names it
+    once introduced; a short name keeps the word ("Bay County")."""
+    short = name.removesuffix(" County")
+    return short if len(short) >= MIN_COUNTY_SHORT else name
+
+
+def _counties(text: str):
+    """(start, end, name) of each county named in the sentence, leading sentence words left out."""
+    for m in COUNTY.finditer(text):
+        words = m.group().split()
+        while len(words) > 2 and words[0] in _tables()["not_names"]:
+            words.pop(0)                      # "The Palm Beach County board", "In Leon County"
+        name = " ".join(words)
+        yield m.end() - len(name), m.end(), county_name(name)
+
+
+def article_country(name: str, book: Book) -> str | None:
+    """The country of a head of state or government named without one, from the article's other
+    sentences: "French President Ana Ruiz", or a body of a fixed government named before her in
+    a sentence that names her ("At a White House briefing, Ruiz said"). A visiting or foreign
+    leader is common in news: the article's own country is the last guess, not the first."""
+    surname = name.split()[-1]
+    for text in book.texts:
+        at = text.find(surname)
+        if at < 0:
+            continue
+        for m in _unit_patterns()[2][1].finditer(text, max(0, at - LEADER_REACH), at):
+            if LEADER_TITLE.fullmatch(text[m.end():at]):
+                return _tables()["places"].get(m.group())       # "French President Ana Ruiz"
+        bodies = [m for _, pattern in _unit_patterns()[:2] for m in pattern.finditer(text, 0, at)]
+        if bodies:
+            first = min(bodies, key=lambda m: m.start())
+            return _lex()["bodies"][_tables()["bodies"][first.group().lower()]]["government"]
+    return None
+
+
+# A country adjective and a leader's name stand this close: "U.S. Vice President Ana Maria Ruiz" (34).
+LEADER_REACH = 50
+LEADER_TITLE = re.compile(r"(?:['’]s)?\s+(?:[A-Z][\w.-]*\s+|(?:prime|vice|supreme|deputy|crown)\s+|(?:minister|president|leader)\s+)+", re.I)
