@@ -138,6 +138,8 @@ def _figure_alert(change, article: Article, figure: Figure, previous: dict, key,
 def _positions(claims: Claims, store, article_id: int, story_id: int) -> list[Alert]:
     topics = store.topics(story_id)
     placed = [(p, _topic_for(p, topics, store, story_id, article_id, claims)) for p in claims.positions]
+    placed += [(p, _topic_for(p, topics, store, story_id, article_id, claims, cls=BLAME))
+               for p, topic in list(placed) if _also_blames(p, topic)]
     ids = {}
     for position, topic in placed:
         ids[id(position)] = _save_position(store, article_id, topic["id"], position)
@@ -202,7 +204,19 @@ def _save_position(store, article_id: int, topic_id: int, p: Position) -> int:
                             "past": int(p.past)})
 
 
-def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id: int, claims: Claims) -> dict:
+def _also_blames(p: Position, topic: dict) -> bool:
+    """'the missile was launched from an area held by the rebels' states the event and who did
+    it: the statement counts on the topic of who was behind it too."""
+    return p.scale == "truth" and not p.action and _topic_class(topic) != BLAME and \
+        topics_lex.names(_clause_with_cue(p), BLAME)
+
+
+def _clause_with_cue(p: Position) -> str:
+    return f"{p.cue} {p.topic_text}"
+
+
+def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id: int, claims: Claims,
+               cls: str | None = None) -> dict:
     """The stored proposition this position is about, or a new one.
 
     A truth statement's proposition is its event-predicate class (topics.predicate) plus its
@@ -210,7 +224,7 @@ def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id
     The story's main topic is the proposition of the headlines (the class of the article's
     title and first sentence); statements with no proposition of their own ("it is not true",
     "we do not know yet") attach to it. Background statements never seed it."""
-    cls = _class_of(p)
+    cls = cls or _class_of(p)
     if p.prospect and cls in MODAL_BLIND:     # "the real toll may be higher": a judgement, not a prospect
         p = replace(p, prospect=False)
     same = [t for t in topics if t["scale"] == p.scale and (t["action"] or None) == p.action
@@ -255,6 +269,8 @@ CLASS_MARK = "%"
 QUESTION = "question"
 # Classes that answer the causal question: the first of them to arrive takes over its topic.
 CAUSES = ("shootdown", "explosion", "poison")
+# Who was behind an event: a statement naming the event and its author counts on both.
+BLAME = "behind"
 # Classes whose modals are epistemic: "the toll may be higher", "he could have been poisoned",
 # "survivors might still be found" judge what is, they are no prospect of what would happen
 # (unlike "troops could be sent" or "he would win a runoff"), so a modal never splits them.

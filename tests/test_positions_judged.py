@@ -119,3 +119,20 @@ def test_the_answer_to_a_question_is_about_the_question():
              if p.scale == "truth"]
     assert found and topic_words.predicate(f"{found[0].cue} {found[0].topic_text}") in ("question", "explosion")
     assert "bomb" in found[0].topic_text
+
+
+# ---- who did it, beside what happened -----------------------------------------------------
+
+def test_a_reporting_frame_inside_the_cue_names_the_holder():
+    found = read("The report had also established, the Pentagon said, that the rocket came from a field.")
+    assert ("Pentagon", "confirms") in found
+
+
+def test_a_statement_naming_the_event_and_its_author_counts_on_who_was_behind_it(store):
+    story = store.add_story("Seaplane lost over the bay", {}, True)
+    claims = extract(Article(origin="hand-written.txt", title="Seaplane lost over the bay", published="2025-03-02",
+                             text="The Pentagon confirmed that the rocket was launched from an area controlled by the rebels."))
+    placed = [diff_stage._topic_for(p, store.topics(story), store, story, 1, claims) for p in claims.positions]
+    both = placed + [diff_stage._topic_for(p, store.topics(story), store, story, 1, claims, cls=diff_stage.BLAME)
+                     for p, t in zip(claims.positions, placed) if diff_stage._also_blames(p, t)]
+    assert {diff_stage._topic_class(t) for t in both} == {"shootdown", "behind"}

@@ -16,7 +16,7 @@ from ..records import Actor, Position
 from .actors import Mention
 from .anaphora import has_anaphor, is_anaphor
 from .courses import HEARSAY, courses
-from .attribution import quote_at, quote_speaker, source_of, speakers, subject_before
+from .attribution import quote_at, quote_holder, quote_speaker, source_of, speakers, subject_before
 from .sentences import Sentence
 from .topics import cue_terms, predicate, terms
 
@@ -194,7 +194,7 @@ def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> lis
     """Who holds the stance: the quote's speaker, the cue's subject, else the sentence's speaker."""
     quote = quote_at(text, match.start())
     if quote is not None:
-        speaker = quote_speaker(text, quote, found)
+        speaker = quote_holder(text, quote, match.start(), found)
         return [speaker] if speaker else []
     if scale == "action" and HEARSAY.search(text[:match.start()]):
         return []                             # "headlines that the capital planned to seize aid": not its stance
@@ -204,6 +204,9 @@ def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> lis
     if match.group().lower().endswith("ed") and \
             re.search(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?$", text[:match.start()]):
         return []                             # a passive: "X is believed to" says nothing of X's stance
+    inside = [s for s in speakers(text, found) if match.start() < s[0] < match.end()]
+    if inside:
+        return [inside[0][2].actor]           # "the report established, the minister said, that ...": the minister
     subject = subject_before(text, match.start(), found)
     if subject is None and re.search(r"\b(?:and|but)\s+(?:\w+ly\s+)?$", text[:match.start()]):
         said = [s for s in speakers(text, found) if s[1] <= match.start()]

@@ -93,6 +93,11 @@ def predicate(phrase: str, avoid: tuple[str, ...] = ()) -> str | None:
     return best[2] if best else None
 
 
+def names(phrase: str, cls: str) -> bool:
+    """Whether the phrase names an event of class `cls`, first or not."""
+    return any(name == cls and pattern.search(phrase) for name, pattern in _predicates())
+
+
 def labels() -> dict[str, str]:
     """The reader's sentence for each predicate class whose proposition takes no argument."""
     return dict(_lex().get("labels", {}))
