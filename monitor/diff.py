@@ -234,6 +234,10 @@ def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id
         if causal:
             return causal[-1]
         return _new_topic(store, topics, story_id, article_id, p, main=False, cls=QUESTION)
+    if p.scale == "truth" and not p.prospect and cls is None and _content_free(p):
+        causal = [t for t in same if _topic_class(t) in CAUSES + OPEN]
+        if causal:                          # "we cannot say yet": most often the open question of the cause
+            return causal[-1]
     if p.scale == "truth" and not p.prospect and cls is None and (_bare_anaphor(p) or _content_free(p)):
         main = next((t for t in same if t["main"]), None)
         if main is None:
@@ -268,13 +272,13 @@ CLASS_MARK = "%"
 # The class of a statement about the open question itself ("cannot confirm the cause").
 QUESTION = "question"
 # Classes that answer the causal question: the first of them to arrive takes over its topic.
-CAUSES = ("shootdown", "explosion", "poison")
+CAUSES = ("shootdown", "explosion", "poison", "malfunction")
 # Who was behind an event: a statement naming the event and its author counts on both.
 BLAME = "behind"
 # Classes whose modals are epistemic: "the toll may be higher", "he could have been poisoned",
 # "survivors might still be found" judge what is, they are no prospect of what would happen
 # (unlike "troops could be sent" or "he would win a runoff"), so a modal never splits them.
-MODAL_BLIND = ("undercount", "survivors", "poison", "shootdown", "explosion", "behind", "cause", "question", "failure", "died")
+MODAL_BLIND = ("undercount", "survivors", "poison", "malfunction", "shootdown", "explosion", "behind", "cause", "question", "failure", "died")
 # Classes whose argument varies within one story: "the dead rose to 135" and "the captain was
 # killed" are two propositions; they are one topic only when they share a content word too.
 ARGUED = ("died",)
@@ -284,7 +288,8 @@ OPEN = (QUESTION, "cause")
 
 
 # "he said," / "the minister told reporters," inside a quote: no part of the proposition.
-REPORTING_FRAME = re.compile(r"(?:^|,)\s*(?:he|she|they|it|we|(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*)\s+(?:said|says|added|told\s+\w+)\s*(?:,|$)")
+REPORTING_FRAME = re.compile(r"(?:^|,)\s*(?:he|she|they|it|we|(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*)\s+"
+                             r"(?:said|says|added|told\s+\w+)\s*(?:,|$)")
 
 
 def _class_of(p: Position) -> str | None:
@@ -295,7 +300,13 @@ def _class_of(p: Position) -> str | None:
     clause = _clause(p)
     if not topics_lex.words(REPORTING_FRAME.sub(" ", clause)) and p.stance != "unconfirmed" and not p.anaphoric:
         clause = p.sentence                 # "the chance of anyone alive is | near zero": the proposition came first
+    if ADVERB_CUE.fullmatch(p.cue):        # "a fault | probably | sank the ferry": the proposition surrounds the cue
+        clause = f"{_before_cue(p)} {clause}"
     return topics_lex.predicate(f"{p.cue} {clause}")
+
+
+# Cues that sit inside the proposition they qualify, not before it.
+ADVERB_CUE = re.compile(r"(?:most |very |highly )?(?:probabl[ey]|likely|apparently|possibly|reportedly|allegedly|undeniably|clearly)", re.I)
 
 
 def _clause(p: Position) -> str:

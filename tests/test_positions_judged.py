@@ -136,3 +136,24 @@ def test_a_statement_naming_the_event_and_its_author_counts_on_who_was_behind_it
     both = placed + [diff_stage._topic_for(p, store.topics(story), store, story, 1, claims, cls=diff_stage.BLAME)
                      for p, t in zip(claims.positions, placed) if diff_stage._also_blames(p, t)]
     assert {diff_stage._topic_class(t) for t in both} == {"shootdown", "behind"}
+
+
+# ---- what a technical cause and a quoted hedge are about ----------------------------------
+
+@pytest.mark.parametrize("phrase", ["its flight software was triggered by faulty sensor data",
+                                    "a technical fault in the pump", "an engine failure on take-off"])
+def test_a_technical_fault_is_one_cause_class(phrase):
+    assert topic_words.predicate(phrase) == "malfunction"
+
+
+def test_a_quoted_hedge_ends_with_its_quote():
+    found = [p for p in positions_of('"While investigators work to establish definitive conclusions," the Pentagon '
+                                     'said, the base was completing repairs.') if p.scale == "truth"]
+    assert found and found[0].stance == "unconfirmed" and "repairs" not in found[0].topic_text
+
+
+def test_a_hedge_with_no_proposition_joins_the_open_cause_not_the_headline(store):
+    story = store.add_story("Ferry sinks with 200 aboard; survivors sought", {}, True)
+    _place(store, story, "The Pentagon said a technical fault in the engine probably sank the ferry.")
+    hedge = _place(store, story, '"We do not know yet," the Pentagon said.')
+    assert hedge and diff_stage._topic_class(hedge[0]) == "malfunction"

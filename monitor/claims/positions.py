@@ -240,7 +240,9 @@ def _coordinated(text: str, subject: Mention, found: list[Mention]) -> list[Acto
 
 def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor, found) -> Position:
     text = sentence.text
-    clause = CLAUSE_END.split(text[match.end():])[0]
+    quote = quote_at(text, match.start())
+    end = quote[1] if quote else len(text)    # a quoted cue's proposition ends with the quote
+    clause = CLAUSE_END.split(text[match.end():end])[0]
     topic_text = " ".join(clause.split()[:TOPIC_WORDS]).strip(" ,“”\"")
     asked = ASKED.match(text)
     if asked and asked.end() <= match.start() and scale == "truth":
