@@ -157,3 +157,16 @@ def test_a_hedge_with_no_proposition_joins_the_open_cause_not_the_headline(store
     _place(store, story, "The Pentagon said a technical fault in the engine probably sank the ferry.")
     hedge = _place(store, story, '"We do not know yet," the Pentagon said.')
     assert hedge and diff_stage._topic_class(hedge[0]) == "malfunction"
+
+
+# ---- class 2: the admission is the event --------------------------------------------------
+
+def test_a_denied_shortfall_and_a_later_apology_are_one_proposition(store):
+    story = store.add_story("Stadium crush: questions over policing", {}, True)
+    denial = _place(store, story, "The Pentagon said the crush was not a problem that more officers could have solved.")
+    doubt = _place(store, story, 'The Pentagon said it was "doubtful whether a shortage of officers was the cause".')
+    apology = _place(store, story, '"I feel a heavy responsibility," the Pentagon chief said.',
+                     "The Pentagon apologised to the families on Tuesday.")
+    assert denial and doubt and apology
+    assert {t["id"] for t in denial + doubt + apology} == {denial[0]["id"]}
+    assert diff_stage._topic_class(denial[0]) == "failure"

@@ -133,7 +133,7 @@ ASSERTING = re.compile(r"(?:\b(?:said|says|insisted|insists|insisting|stressed|m
                        r"added|wrote|went on|told\s+(?:\w+\s+){0,3}?)(?:(?:\s+\w+){0,3}\s+that)?|,\s+and\s+that)\s+[“\"]?", re.I)
 # "maintained it was not possible to determine the cause": no denial, a refusal to judge.
 NOT_JUDGED = re.compile(r"\bnot\s+(?:yet\s+)?(?:possible|able|clear|known|certain|sure|in a position)\b", re.I)
-DENIABLE = ("shootdown", "explosion", "poison", "behind", "cause", "survivors")
+DENIABLE = ("shootdown", "explosion", "poison", "behind", "cause", "survivors", "failure", "malfunction")
 
 
 def _flat_denials(sentence: Sentence, found: list[Mention]) -> list[Position]:
