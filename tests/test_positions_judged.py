@@ -170,3 +170,13 @@ def test_a_denied_shortfall_and_a_later_apology_are_one_proposition(store):
     assert denial and doubt and apology
     assert {t["id"] for t in denial + doubt + apology} == {denial[0]["id"]}
     assert diff_stage._topic_class(denial[0]) == "failure"
+
+
+def test_a_flat_denial_after_a_fronted_clause():
+    sentence = ('"We will meet anyone," the Pentagon said, adding that despite reports suggesting a much higher '
+                'toll, "no one has come forward" with names.')
+    assert ("Pentagon", "denies") in read(sentence)
+
+
+def test_what_a_thing_is_called_is_no_denial_of_the_event():
+    assert ("Pentagon", "denies") not in read('"This is not the official death toll," the Pentagon said.')

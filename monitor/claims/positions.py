@@ -130,10 +130,14 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
 # said"). Read only where the complement names an event a story asks about: "said there were
 # no plans" or "said nobody had called" is no position on anything.
 ASSERTING = re.compile(r"(?:\b(?:said|says|insisted|insists|insisting|stressed|maintained|maintains|maintaining|"
-                       r"added|wrote|went on|told\s+(?:\w+\s+){0,3}?)(?:(?:\s+\w+){0,3}\s+that)?|,\s+and\s+that)\s+[“\"]?", re.I)
+                       r"added|adding|wrote|went on|told\s+(?:\w+\s+){0,3}?)(?:(?:\s+\w+){0,3}\s+that)?|,\s+and\s+that)\s+[“\"]?", re.I)
+# "This is not the official number": what something is called, not whether an event happened.
+IDENTITY = re.compile(r"(?:that\s+)?(?:this|that|these|those|it)\s+(?:is|was|are|were)\s+not\b", re.I)
+# An adverbial clause fronted in the complement: the negation comes after it.
+FRONTED = re.compile(r"(?:despite|although|though|even though|while|after|before|since|as)\b[^,;“”\"]{3,120},\s*[“\"]?", re.I)
 # "maintained it was not possible to determine the cause": no denial, a refusal to judge.
 NOT_JUDGED = re.compile(r"\bnot\s+(?:yet\s+)?(?:possible|able|clear|known|certain|sure|in a position)\b", re.I)
-DENIABLE = ("shootdown", "explosion", "poison", "behind", "cause", "survivors", "failure", "malfunction")
+DENIABLE = ("shootdown", "explosion", "poison", "behind", "cause", "survivors", "failure", "malfunction", "undercount")
 
 
 def _flat_denials(sentence: Sentence, found: list[Mention]) -> list[Position]:
@@ -142,9 +146,11 @@ def _flat_denials(sentence: Sentence, found: list[Mention]) -> list[Position]:
     if text[:1] in "“\"":
         starts.append((1, None))              # '"There was no ...," he said': the quote first
     for start, verb in starts:
-        negation = NEGATED_COMPLEMENT.match(text, start)
+        fronted = FRONTED.match(text, start)     # "that, despite reports of X, no one has come forward"
+        negation = NEGATED_COMPLEMENT.match(text, fronted.end() if fronted else start)
         complement = CLAUSE_END.split(text[start:])[0]
         if negation is None or SHORTFALL.search(complement) or NOT_JUDGED.search(complement) or \
+                IDENTITY.match(negation.group()) or \
                 predicate(complement) not in DENIABLE:
             continue
         if verb is None:
