@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from . import stories
 from .claims import topics as topics_lex
+from .claims.courses import OPEN_COURSE
 from .claims.figures import alerting
 from .records import Alert, Article, Claims, Figure, Position
 
@@ -224,6 +225,10 @@ def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id
     The story's main topic is the proposition of the headlines (the class of the article's
     title and first sentence); statements with no proposition of their own ("it is not true",
     "we do not know yet") attach to it. Background statements never seed it."""
+    if p.action == OPEN_COURSE:             # "ruled it out": the story's open course, the latest named
+        named = [t for t in topics if t["scale"] == "action" and t["action"] not in (None, OPEN_COURSE)]
+        if named:
+            return max(named, key=lambda t: t["id"])
     cls = cls or _class_of(p)
     if p.prospect and cls in MODAL_BLIND:     # "the real toll may be higher": a judgement, not a prospect
         p = replace(p, prospect=False)
@@ -278,7 +283,7 @@ BLAME = "behind"
 # Classes whose modals are epistemic: "the toll may be higher", "he could have been poisoned",
 # "survivors might still be found" judge what is, they are no prospect of what would happen
 # (unlike "troops could be sent" or "he would win a runoff"), so a modal never splits them.
-MODAL_BLIND = ("undercount", "survivors", "poison", "malfunction", "shootdown", "explosion", "behind", "cause", "question", "failure", "died")
+MODAL_BLIND = ("undercount", "survivors", "poison", "malfunction", "request", "shootdown", "explosion", "behind", "cause", "question", "failure", "died")
 # Classes whose argument varies within one story: "the dead rose to 135" and "the captain was
 # killed" are two propositions; they are one topic only when they share a content word too.
 ARGUED = ("died",)

@@ -118,9 +118,9 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
             out.append(_position(sentence, match, scale, _negated(text, match, stance), action, actor, found))
     if not any(p.scale == "truth" for p in out):
         out += _flat_denials(sentence, found)
-    taken = {p.actor.key for p in out if p.scale == "action"}
+    taken = {(p.actor.key, p.action) for p in out if p.scale == "action"}
     for p in courses(sentence, found, taken):
-        before = re.split(r"[;]", text[:text.find(p.cue)])[-1]
+        before = _own_clause(re.split(r"[;]", text[:text.find(p.cue)])[-1])
         out.append(replace(p, past=bool(_words("past").search(before)) or _pluperfect(before)))
     return _dedupe(out)
 
@@ -164,6 +164,17 @@ def _flat_denials(sentence: Sentence, found: list[Mention]) -> list[Position]:
         if actor is not None:
             out.append(_position(sentence, negation, "truth", "denies", None, actor, found))
     return out
+
+
+# Parts of the words before a course cue that date something else: a relative clause ("Boeing,
+# which had said days earlier ..., said it now supported") and a fronted time adverbial ("Two
+# weeks after the tower fell, the county called off the search").
+RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b[^,]*,", re.I)
+FRONTED_TIME = re.compile(r"^[^,]*\b(?:after|since|ago|before)\b[^,]*,", re.I)
+
+
+def _own_clause(before: str) -> str:
+    return FRONTED_TIME.sub(" ", RELATIVE.sub(" ", before))
 
 
 def _matches(text: str) -> list[tuple[str, str, re.Match]]:
