@@ -180,3 +180,13 @@ def test_a_flat_denial_after_a_fronted_clause():
 
 def test_what_a_thing_is_called_is_no_denial_of_the_event():
     assert ("Pentagon", "denies") not in read('"This is not the official death toll," the Pentagon said.')
+
+
+# ---- a course quoted about someone else ----------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    '"At this stage the Kremlin has not asked for help," the Pentagon said.',
+    '"The second they request this aid, it will be deployed," the Pentagon said.',
+])
+def test_a_course_quoted_about_another_actor_is_not_the_speakers(sentence):
+    assert not [p for p in positions_of(sentence) if p.scale == "action" and p.actor.name == "Pentagon"]

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from .. import lexicon
 from ..records import Actor, Position
 from .actors import Mention
-from .attribution import quote_at, quote_speaker, source_of, subject_before
+from .attribution import THIRD_PERSON, quote_at, quote_holder, quote_speaker, source_of, subject_before
 from .sentences import Sentence
 
 # The course noun follows its governing verb within this many words: "voted to abandon its
@@ -266,6 +266,9 @@ def _holders(text: str, hit: Hit, found: list[Mention]) -> list[Actor]:
         leaning = subject_before(text, quote[0], found)
         if leaning is not None and quote[0] - leaning.end <= ADJACENT_CHARS:
             return [leaning.actor]
+        if THIRD_PERSON.search(text[quote[0] + 1:start]) and not re.search(r"[.;!?]\s", text[quote[0] + 1:start]):
+            holder = quote_holder(text, quote, start, found)
+            return [holder] if holder else []            # '"The second they ask for it, it will be sent," he said'
         speaker = quote_speaker(text, quote, found) or _introducer(text, quote[0], found)
         inner = subject_before(text, start, [m for m in found if quote[0] <= m.start < quote[1]])
         if speaker and inner and inner.kind != "pronoun" and not {k for k, _ in inner.actor.levels} & {k for k, _ in speaker.levels}:

@@ -212,6 +212,10 @@ def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> lis
     quote = quote_at(text, match.start())
     if quote is not None:
         speaker = quote_holder(text, quote, match.start(), found)
+        inner = subject_before(text, match.start(), [m for m in found if quote[0] <= m.start < quote[1]])
+        if scale == "action" and speaker and inner and inner.kind != "pronoun" and \
+                not {k for k, _ in inner.actor.levels} & {k for k, _ in speaker.levels}:
+            return []                         # '"The capital has not asked for help," the neighbour said': no one's course here
         return [speaker] if speaker else []
     if scale == "action" and HEARSAY.search(text[:match.start()]):
         return []                             # "headlines that the capital planned to seize aid": not its stance
