@@ -305,13 +305,7 @@ def _class_of(p: Position) -> str | None:
     clause = _clause(p)
     if not topics_lex.words(REPORTING_FRAME.sub(" ", clause)) and p.stance != "unconfirmed" and not p.anaphoric:
         clause = p.sentence                 # "the chance of anyone alive is | near zero": the proposition came first
-    if ADVERB_CUE.fullmatch(p.cue):        # "a fault | probably | sank the ferry": the proposition surrounds the cue
-        clause = f"{_before_cue(p)} {clause}"
     return topics_lex.predicate(f"{p.cue} {clause}")
-
-
-# Cues that sit inside the proposition they qualify, not before it.
-ADVERB_CUE = re.compile(r"(?:most |very |highly )?(?:probabl[ey]|likely|apparently|possibly|reportedly|allegedly|undeniably|clearly)", re.I)
 
 
 def _clause(p: Position) -> str:

@@ -190,3 +190,17 @@ def test_what_a_thing_is_called_is_no_denial_of_the_event():
 ])
 def test_a_course_quoted_about_another_actor_is_not_the_speakers(sentence):
     assert not [p for p in positions_of(sentence) if p.scale == "action" and p.actor.name == "Pentagon"]
+
+
+def test_an_adverb_cue_keeps_the_subject_it_qualifies():
+    found = [p for p in positions_of("The Pentagon said the captain was probably among those killed in the crash.")
+             if p.scale == "truth"]
+    assert found and found[0].topic_text.startswith("the captain")
+
+
+@pytest.mark.parametrize("sentence", [
+    'The Pentagon said it was "imperative that all light be shed" on who was responsible.',
+    "The Pentagon demanded a credible and transparent investigation into who was behind the attack.",
+])
+def test_demanding_light_on_who_did_it_withholds_judgement(sentence):
+    assert ("Pentagon", "unconfirmed") in read(sentence)

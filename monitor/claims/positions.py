@@ -43,6 +43,8 @@ NEGATED_COMPLEMENT = re.compile(
 # A negated adequacy is a shortfall admitted, not a denial: "admitted the response had not been
 # good enough", "conceded the checks were not sufficient".
 SHORTFALL = re.compile(r"\b(?:not|n[’']t)\s+(?:been\s+|be\s+)?(?:\w+\s+)?(?:good enough|enough|sufficient|adequate|properly)\b", re.I)
+# Cues that sit inside the proposition they qualify, not before it.
+ADVERB_CUE = re.compile(r"(?:most |very |highly )?(?:probabl[ey]|likely|apparently|possibly|reportedly|allegedly|undeniably|clearly)", re.I)
 # "Asked (directly) whether poisoning was the cause, he said ...": the answer is about the question.
 ASKED = re.compile(r"\s*(?:when\s+)?asked\s+(?:\w+\s+){0,4}?(?:whether|if|about)\s+(?P<question>[^,;]{3,160}),", re.I)
 ADVOCACY = re.compile(r"\b(should|must|ought to|needs? to|has to|have to)\s+(\w+ly\s+)?$", re.I)
@@ -265,6 +267,9 @@ def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor,
     end = quote[1] if quote else len(text)    # a quoted cue's proposition ends with the quote
     clause = CLAUSE_END.split(text[match.end():end])[0]
     topic_text = " ".join(clause.split()[:TOPIC_WORDS]).strip(" ,“”\"")
+    if ADVERB_CUE.fullmatch(match.group()):  # "Prigozhin was | probably | among those killed": the subject too
+        head = re.split(r"[,;:“”\"()\u2014]|\b(?:that|said|says|and|but)\b", text[:match.start()])[-1]
+        topic_text = f"{head.strip()} {topic_text}".strip()
     asked = ASKED.match(text)
     if asked and asked.end() <= match.start() and scale == "truth":
         topic_text = f"{asked.group('question')} {topic_text}"   # "Asked whether X, he said it was too early": about X
