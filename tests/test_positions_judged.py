@@ -204,3 +204,9 @@ def test_an_adverb_cue_keeps_the_subject_it_qualifies():
 ])
 def test_demanding_light_on_who_did_it_withholds_judgement(sentence):
     assert ("Pentagon", "unconfirmed") in read(sentence)
+
+
+@pytest.mark.parametrize("phrase", ["any request for Ruritanian help so far", "to ask formally for its help",
+                                    "had not received any official request for assistance", "appealed for international aid"])
+def test_a_request_for_help_is_one_proposition_class(phrase):
+    assert topic_words.predicate(phrase) == "request"
