@@ -400,7 +400,7 @@ def _label(p: Position, cls: str | None = None) -> str:
     sentence for it, whatever words the first statement used; otherwise the statement's first
     clause, without the reporting frame ("he said,"), the complementiser or "whether", at most
     LABEL_WORDS words."""
-    fixed = _class_label(cls) if not p.action else None
+    fixed = topics_lex.course_labels().get(p.action) if p.action else _class_label(cls)
     if fixed:
         return fixed
     text = REPORTING_FRAME.sub(" ", p.topic_text).strip(" ,.;:\"“”'’")

@@ -210,3 +210,12 @@ def test_demanding_light_on_who_did_it_withholds_judgement(sentence):
                                     "had not received any official request for assistance", "appealed for international aid"])
 def test_a_request_for_help_is_one_proposition_class(phrase):
     assert topic_words.predicate(phrase) == "request"
+
+
+def test_a_course_topic_reads_as_the_course(store):
+    story = store.add_story("Regulator weighs grounding the jets", {}, True)
+    claims = extract(Article(origin="hand-written.txt", title="Regulator weighs grounding the jets", published="2025-03-02",
+                             text="The Pentagon said it saw no basis to order a grounding of the aircraft."))
+    placed = [diff_stage._topic_for(p, store.topics(story), store, story, 1, claims) for p in claims.positions
+              if p.scale == "action"]
+    assert placed and placed[0]["label"] == "ground the aircraft"

@@ -102,3 +102,8 @@ def labels() -> dict[str, str]:
     """The reader's sentence for each predicate class whose proposition takes no argument."""
     return dict(_lex().get("labels", {}))
 
+
+def course_labels() -> dict[str, str]:
+    """The reader's words for each course of action a topic can be about."""
+    return dict(_lex().get("course_labels", {}))
+
