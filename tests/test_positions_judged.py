@@ -219,3 +219,12 @@ def test_a_course_topic_reads_as_the_course(store):
     placed = [diff_stage._topic_for(p, store.topics(story), store, story, 1, claims) for p in claims.positions
               if p.scale == "action"]
     assert placed and placed[0]["label"] == "ground the aircraft"
+
+
+@pytest.mark.parametrize("sentence, not_in", [
+    ("The Kremlin denied any involvement, calling such suggestions an absolute lie.", "calling"),
+    ('The Kremlin denied "any role in the crash," the spokesman told reporters.', "told"),
+])
+def test_a_proposition_ends_at_a_participle_or_a_closing_quote_with_its_frame(sentence, not_in):
+    found = [p for p in positions_of(sentence) if p.scale == "truth"]
+    assert found and not_in not in found[0].topic_text
