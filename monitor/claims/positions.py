@@ -30,7 +30,7 @@ TOPIC_WORDS = 30
 FLIP = {"confirms": "unconfirmed", "likely": "unconfirmed", "denies": "unconfirmed",
         "supports": "opposes", "considers": "opposes"}
 # The proposition ends where another clause or speaker begins.
-CLAUSE_END = re.compile(r";|,\s*(?:but|while|whereas)\b|,\s+(?!including\b|according\b)[a-z]+ing\b|[”\"]\s*,?\s+(?:he|she|they|it|[A-Z][\w.-]+)\s+(?:said|told|added)\b|\band\s+(?:also\s+)?(?:believes?|says?|said|told|added|"
+CLAUSE_END = re.compile(r";|,\s*(?:but|while|whereas)\b|,\s+(?!including\b|according\b)[a-z]+ing\b|[”\"]\s*,?\s+(?:[\w.’'-]+\s+){1,4}?(?:said|told|added)\b|\band\s+(?:also\s+)?(?:believes?|says?|said|told|added|"
                         r"acknowledged|noted|insisted)\b|,\s*(?:he|she|they|it)\s+\w+ed\b|,\s+(?:a|an|the)\s+[\w\s]{0,40}?(?:said|told)\b")
 # A modal within the first words of the proposition makes it a prospect: "the servicemen
 # would fight" (3 words in), "what effect a ... presence in Russia may have" (10).
