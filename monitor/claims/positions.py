@@ -139,11 +139,14 @@ IDENTITY = re.compile(r"(?:that\s+)?(?:this|that|these|those|it)\s+(?:is|was|are
 FRONTED = re.compile(r"(?:despite|although|though|even though|while|after|before|since|as)\b[^,;“”\"]{3,120},\s*[“\"]?", re.I)
 # "maintained it was not possible to determine the cause": no denial, a refusal to judge.
 NOT_JUDGED = re.compile(r"\bnot\s+(?:yet\s+)?(?:possible|able|clear|known|certain|sure|in a position)\b", re.I)
+NEGATION_WORD = re.compile(r"\b(?:no|not|never|none|nobody|nothing)\b|n[’']t\b", re.I)
 DENIABLE = ("shootdown", "explosion", "poison", "behind", "cause", "survivors", "failure", "malfunction", "undercount")
 
 
 def _flat_denials(sentence: Sentence, found: list[Mention]) -> list[Position]:
     text, out = sentence.text, []
+    if not NEGATION_WORD.search(text):
+        return out                            # most sentences: no negation, no flat denial
     starts = [(m.end(), m.start()) for m in ASSERTING.finditer(text)]
     if text[:1] in "“\"":
         starts.append((1, None))              # '"There was no ...," he said': the quote first
