@@ -228,3 +228,31 @@ def test_a_course_topic_reads_as_the_course(store):
 def test_a_proposition_ends_at_a_participle_or_a_closing_quote_with_its_frame(sentence, not_in):
     found = [p for p in positions_of(sentence) if p.scale == "truth"]
     assert found and not_in not in found[0].topic_text
+
+
+# ---- class 8: no false positions ------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "The Kremlin offered its condolences to the families of the victims of the crash.",
+    "The Kremlin criticised the Pentagon for its handling of the investigation into the explosion.",
+    "The Kremlin said it was saddened by the explosion and called the response shameful.",
+])
+def test_condolence_and_criticism_are_no_position(sentence):
+    assert not positions_of(sentence)
+
+
+def test_the_same_stance_in_new_words_is_no_change(tmp_path):
+    from monitor import pipeline
+    from monitor.store import Store
+    first, second = tmp_path / "01.txt", tmp_path / "02.txt"
+    first.write_text("Ferry sinks in the strait\n\nThe Pentagon said it was likely that a missile struck the ferry.\n")
+    second.write_text("Ferry sinking: new details\n\nThe Pentagon believes the vessel was probably hit by a rocket.\n")
+    store = Store(tmp_path / "s.db")
+    try:
+        for path in (first, second):
+            assert pipeline.ingest_paths(store, [str(path)]).ok
+        assert not [a for a in store.alerts() if a["kind"] == "position"]
+        topics = store.topics(1)
+        assert len(topics) == 1 and len(store.topic_history(topics[0]["id"])) == 2   # both read, one topic
+    finally:
+        store.close()
