@@ -3,19 +3,23 @@
 "U.S. Defense Secretary Lloyd Austin" becomes Lloyd Austin (Pentagon, United States);
 "South Korea's spy agency" becomes South Korea's intelligence service (South Korea);
 "the secretary" and "he" point back to people seen earlier. Every word list comes from
-monitor/lexicons/actors.toml; the code only knows how news phrases an actor.
+monitor/lexicons/actors.toml; the code only knows how news phrases an actor. People named
+with a title, and the country of a body or official named without one, are in titles.py;
+words that point back ('he', 'the ministry', 'the ministers') in anaphora.py.
 """
 from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from ..records import Actor
-from .names import (MAX_NAME_WORDS, _counties, article_country, POSSESSIVE, SUBJECT_VERB, TOKEN, CALENDAR, Book, Mention,
-                    _canon, _dynamic, _lex, _place_name, _tables, _unit_patterns, body_actor, key_of, not_names_lower,
-                    person_key, place_actor)
-from .anaphora import _body_anaphors, _country_anaphors, _possessive_bodies, _pronouns, has_anaphor, is_anaphor
-from .places import _sentence_place, home_place as _home_place, is_person_word, learn_places
+from .names import (POSSESSIVE, SUBJECT_VERB, TOKEN, CALENDAR, Book, Mention, _canon, _dynamic, _lex, _place_name, _tables,
+                    _unit_patterns, body_actor, not_names_lower, place_actor)
+from .anaphora import (_body_anaphors, _country_anaphors, _plural_anaphors, _possessive_bodies, _pronouns, has_anaphor, is_anaphor,
+                       note_speakers)
+from .places import _counties, home_place as _home_place, learn_places, prefixed_places
+from .titles import _body, _person, _person_of, _titled, default_country, portfolios, respectively, set_scene
 
 __all__ = ["Book", "Mention", "SUBJECT_VERB", "has_anaphor", "home_place", "is_anaphor", "mentions", "not_names_lower"]
 
@@ -29,14 +33,17 @@ def mentions(text: str, book: Book) -> list[Mention]:
     found = [m for group in _groups(units, text) if (m := _mention(group, text, book)) is not None]
     found += _body_anaphors(text, book, found)
     found += _country_anaphors(text, book, found)
+    found += _plural_anaphors(text, book, found)
     _possessive_bodies(text, book, found)
     found += _pronouns(text, tokens, book, found)
     found.sort(key=lambda m: m.start)
-    found = _merge_appositives(found, text, book)
+    found = respectively(text, _merge_appositives(found, text, book), book)
     leads = [m for m in found if m.kind in ("body", "place", "anonymous", "pronoun") and not m.actor.key.startswith("p:")
              and SUBJECT_VERB.match(text[m.end:])]
     if leads:
         book.subjects.append(leads[-1].actor)
+    set_scene(text, found, book)
+    note_speakers(text, found, book)
     book.found = found
     return found
 
@@ -75,6 +82,9 @@ def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
         take(start, end, "place", name)
         book.places.setdefault(text[start:end], name)
         book.places.setdefault(name, name)    # "Miami-Dade" after "Miami-Dade County"
+    for start, end, name in prefixed_places(text):
+        take(start, end, "place", name)
+        book.places.setdefault(name, name)
     for m in _dynamic(book).finditer(text) if book.places or book.aliases else ():
         take(m.start(), m.end(), "place" if m.group() in book.places else "alias", m.group())
     for m in NAMED_BODY.finditer(text):
@@ -84,6 +94,8 @@ def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
             end = start + text[start:end].rstrip().rfind(" ") if " " in text[start:end].strip() else start
         if start is not None and end > start and HEAD.search(text[start:end]):
             take(start, end, "named", text[start:end])
+    for start, end, generic in portfolios(text):
+        take(start, end, "portfolio", generic)
     later = [(m.start(), m.end(), kind, m.group(), pattern) for kind, pattern in _unit_patterns()[4:]
              for m in pattern.finditer(text)]
     for start, end, kind, word, pattern in sorted(later, key=lambda u: u[0] - u[1]):   # longest first
@@ -115,8 +127,13 @@ def _after_taken(text: str, start: int, end: int, taken) -> int | None:
                 start = b + re.match(r"(?:['’]s)?\s*", text[b:]).end()
             else:
                 return None
-    lead = re.match(r"(?:The|A|An)\s+", text[start:end])
-    return start + lead.end() if lead else start
+    lead = LEAD_WORDS.match(text, start, end)   # "At Omsk Hospital No. 1 he was": not "At"
+    return lead.end() if lead else start
+
+
+# Capitalised only as a sentence's first words, never a body's: "The", "At", "In", "After".
+LEAD_WORDS = re.compile(r"(?:(?:The|A|An|At|In|On|For|From|To|With|By|After|Before|During|Since|While|When|As|But|And|"
+                        r"Or|If|Meanwhile|However|Outside|Inside|Near|Across)\s+)+")
 
 
 def _groups(units, text: str) -> list[list[tuple[int, int, str, str]]]:
@@ -127,6 +144,9 @@ def _groups(units, text: str) -> list[list[tuple[int, int, str, str]]]:
     for unit in units:
         if groups and _joins(text[groups[-1][-1][1]:unit[0]], groups[-1][-1], unit):
             groups[-1].append(unit)
+        elif groups and unit[2] == "name" and [u[2] for u in groups[-1]] == ["title"] \
+                and text[groups[-1][-1][1]:unit[0]].strip() == "," and THE_BEFORE.search(text, 0, groups[-1][0][0]):
+            groups[-1].append(unit)           # "the chief physician, Ana Ruiz": one phrase naming Ruiz
         elif groups and unit[2] in ("title", "generic") and all(u[2] == "name" for u in groups[-1]) \
                 and not text[groups[-1][-1][1]:unit[0]].strip():
             groups[-1] = [(u[0], u[1], "where", u[3]) for u in groups[-1]] + [unit]
@@ -135,13 +155,23 @@ def _groups(units, text: str) -> list[list[tuple[int, int, str, str]]]:
     return groups
 
 
+THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+
+
 def _joins(gap: str, left, right) -> bool:
     gap = gap.strip()
     if left[2] == "name" and right[2] != "name":
         return False                          # a name ends its phrase
     if gap == "" or POSSESSIVE.match(gap):
         return True
+    if left[2] in ("title", "generic") and right[2] == "name" and all(w in _honorifics() for w in gap.split()):
+        return True                           # "Transport Minister Datuk Seri Ana Ruiz"
     return gap.lower() in ("of", "of the") and right[2] in ("place", "body") and left[2] in ("title", "generic")
+
+
+@lru_cache(maxsize=1)
+def _honorifics() -> frozenset[str]:
+    return frozenset(_lex()["words"]["honorifics"])
 
 
 def _mention(group, text: str, book: Book) -> Mention | None:
@@ -149,7 +179,8 @@ def _mention(group, text: str, book: Book) -> Mention | None:
     start, end = group[0][0], group[-1][1]
     place = next((_place_name(u[3], book) for u in group if u[2] == "place"), None)
     fixed = next((_tables()["bodies"][u[3].lower()] for u in group if u[2] == "body"), None)
-    generic = next((_tables()["generic"][_canon(u[3], "generic")] for u in group if u[2] == "generic"), None)
+    generic = next((_tables()["generic"][_canon(u[3], "generic")] if u[2] == "generic" else u[3]
+                    for u in group if u[2] in ("generic", "portfolio")), None)
     named = next((u[3].strip() for u in group if u[2] == "named"), None)
     alias = next((book.aliases[u[3]] for u in group if u[2] == "alias"), None)
     title = next((u[3].lower() for u in group if u[2] == "title"), None)
@@ -158,6 +189,9 @@ def _mention(group, text: str, book: Book) -> Mention | None:
     if names:
         if alias is not None and not (place or fixed or generic):
             return _person_of(group, names, alias, title, book)
+        where = " ".join(u[3] for u in group if u[2] == "where")
+        if where and title in _lex()["words"]["local_titles"] and not (place or fixed or generic):
+            place = book.places.get(where) or where         # "Eastvale Mayor Ana Ruiz": Eastvale's
         return _person(group, names, place, fixed, generic, title, book, named)
     if alias is not None and not (fixed or generic or named):
         book.note(alias)
@@ -166,8 +200,10 @@ def _mention(group, text: str, book: Book) -> Mention | None:
         where = " ".join(u[3] for u in group if u[2] == "where") or None
         if where and generic and not fixed and not named:
             place = place or book.places.get(where) or where    # "the Eastvale canvassing board"
-        actor = _body(fixed, generic, place, named, book.home if generic else None)
-        if "?" in actor.key or actor.key.startswith("b:unknown"):
+        actor = _body(fixed, generic, place, named, default_country(book, generic) if generic else None)
+        if fixed and place and place != actor.levels[-1][1] and actor.levels[-1][1] not in _lex()["words"]["organizations"]:
+            actor = _own_office(group, place)
+        if "?" in actor.key or actor.key.startswith("b:unknown") or _definite(text, start, generic, place or fixed or named):
             actor = _seen_body(actor, book) or actor
         book.note(actor)
         _learn_acronym(text, end, actor, book)
@@ -181,7 +217,18 @@ def _mention(group, text: str, book: Book) -> Mention | None:
     return None
 
 
-LOCAL_APPOSITIVE = re.compile(r",\s+(?:the|a|an)\s+[^,;]{0,50},")
+def _own_office(group, place: str) -> Actor:
+    """'Eastvale's secretary of state', 'the Eastvale Senate': a national office's name with
+    another place before it is that place's own office, not the nation's (an international
+    body's national branch, 'the Zarkhan Red Crescent', stays the international body's)."""
+    office = next(u[3] for u in group if u[2] == "body").lower()
+    return body_actor(office, place, fixed=False)
+
+
+def _definite(text: str, start: int, generic: str | None, owned) -> bool:
+    """'the safety board', 'the defence ministry' with no country: the one met before, wherever it
+    was; but 'the government' of a news story is its own country's, even after another's."""
+    return bool(generic) and generic != "government" and not owned and bool(re.search(r"\bthe\s+$", text[:start], re.I))
 
 
 def _seen_body(actor: Actor, book: Book) -> Actor | None:
@@ -190,22 +237,11 @@ def _seen_body(actor: Actor, book: Book) -> Actor | None:
     return next((a for a in reversed(book.seen) if a.key.startswith("b:") and a.key.split("/", 1)[-1] == tail), None)
 
 
-FORMER = re.compile(r"\b(?:former|ex-|retired|late|then-)\s*(?:[a-z-]+\s+){0,3}$", re.I)
-
-
 def _generic_in(name: str) -> str | None:
     """'Ministry of Health' -> health ministry: a generic body named in a proper name."""
     for m in _unit_patterns()[5][1].finditer(name):
         return _tables()["generic"][_canon(m.group(), "generic")]
     return None
-
-
-def _person_of(group, names, body: Actor, title, book: Book) -> Mention:
-    """'NDMA spokesman Dilshod Karimov': a person of a body known by its acronym."""
-    name = " ".join(_bare(u[3]) for u in names[-MAX_NAME_WORDS:])
-    actor = Actor(((person_key(name), name),) + body.levels)
-    book.note(actor, title)
-    return Mention(group[0][0], group[-1][1], actor, "person")
 
 
 def _learn_acronym(text: str, end: int, actor: Actor, book: Book) -> None:
@@ -228,122 +264,10 @@ ORG_HEADS = (r"Agency|Center|Centre|Ministry|Office|Service|Services|Council|Com
 CAP = r"[A-Z\u00C0-\u00DE][\w\u00C0-\u024F’'-]*"
 
 
-NAMED_BODY = re.compile(rf"\b{CAP}(?:\s+(?:(?:of|for|the|and|de|del|la|el)\s+)*{CAP}){{0,7}}")
+NAMED_BODY = re.compile(rf"\b{CAP}(?:\s+(?:(?:of|for|the|and|de|del|la|el)\s+)*{CAP}){{0,7}}(?:(?<=\bNo)\.\s?\d+)?")
 
 
 HEAD = re.compile(rf"\b(?:{ORG_HEADS})\b")
-
-
-def _body(fixed: str | None, generic: str | None, place: str | None, named: str | None = None,
-          home: str | None = None) -> Actor:
-    if fixed:
-        return body_actor(fixed, _lex()["bodies"][fixed]["government"], fixed=True)
-    if named and not generic:
-        key = f"b:{key_of(place or '?')}/{key_of(named)}"
-        return Actor(((key, named),) + (place_actor(place).levels if place else ()))
-    actor = body_actor(generic, place or home, fixed=False)
-    if named:
-        return Actor(((actor.key, named),) + actor.levels[1:])
-    return actor
-
-
-def _person(group, names, place, fixed, generic, title, book: Book, named=None) -> Mention | None:
-    words = [_bare(u[3]) for u in names]
-    # Names run to the end of the phrase; a lone capitalised word needs a title or a record.
-    name = " ".join(words[-MAX_NAME_WORDS:])
-    key = person_key(name)
-    start, end = names[0][0], group[-1][1]
-    start = group[0][0]
-    known = book.person(key) or (_by_given_name(words[0], book) if len(words) == 1 else None)
-    if len(words) == 1 and not (title or fixed or generic or known):
-        local = LOCAL_APPOSITIVE.match(book.text, end)
-        if local and re.search(rf"\b(?:{'|'.join(_lex()['words']['local_units'])})\b", local.group(), re.I):
-            actor = place_actor(words[0])     # "Eastvale, the state's largest county, said"
-            book.places.setdefault(words[0], words[0])
-            book.note(actor)
-            return Mention(start, end, actor, "place")
-        if start == 0 or not SUBJECT_VERB.match(book.text[end:]) or not re.match(r"[A-Z][a-z]{3,}$", words[0]) \
-                or is_person_word(words[0], book):
-            return None
-        actor = place_actor(words[0])         # "Aldoria, the region's largest power, has ruled out"
-        book.places.setdefault(words[0], words[0])
-        book.learned.setdefault("place:" + words[0], actor)
-        book.note(actor)
-        return Mention(start, end, actor, "place")
-    body = fixed or generic or (_tables()["titles"].get(_canon(title, "titles")) if title else None)
-    if FORMER.search(book.text[max(0, start - 40):start]) if book.text else False:
-        actor = known if known and len(known.levels) == 1 else Actor(((key, name),))
-        book.note(actor)                      # a former minister speaks for no ministry
-        return Mention(start, end, actor, "person")
-    if known and len(known.levels) > 1 and not (place or fixed or named) and _same_body(known, generic):
-        actor = known                         # "Transport Minister Ana Ruiz" again: the country met before
-    elif named:
-        home = _sentence_place(book, start) or book.home
-        actor = Actor(((key, name),) + _body(fixed, generic, place, named, home if generic else None).levels)
-    elif body or place:
-        home = (_sentence_place(book, start) or book.home) if body != "parliament" else None
-        if not (place or fixed or generic) and title and title in _lex()["words"].get("head_titles", ()):
-            home = _sentence_place(book, start) or _sentence_government(book, start) \
-                or article_country(name, book) or book.home
-        actor = Actor(((key, known.name if known and len(known.name) > len(name) else name),)
-                      + _body_levels(fixed, body, place, home))
-    elif known:
-        actor = known
-    else:
-        actor = Actor(((key, name),))
-    book.note(actor, title)
-    return Mention(start, end, actor, "person")
-
-
-def _same_body(known: Actor, generic: str | None) -> bool:
-    """A title without a country ("Transport Minister") keeps the person's known body, if it names that body."""
-    return generic is None or known.levels[1][0].endswith("/" + key_of(generic))
-
-
-def _by_given_name(word: str, book: Book) -> Actor | None:
-    """'Najib said' after 'Prime Minister Najib Razak', 'Kim said' after 'Kim Jong Un', 'Ruiz
-    said' after 'Ana Ruiz' (keyed whole: person_key): the one person of the article whose
-    name begins or ends with the word."""
-    people = {a.key: a for a in book.seen if a.key.startswith("p:") and len(a.name.split()) > 1
-              and word in (a.name.split()[0], a.name.split()[-1])}
-    return next(iter(people.values())) if len(people) == 1 else None
-
-
-def _sentence_government(book: Book, before: int) -> str | None:
-    """The government of the first body with a fixed government named in the sentence before
-    `before`: "In remarks the Kremlin released, President X said" makes X the Kremlin's."""
-    found = [m for _, pattern in _unit_patterns()[:2] for m in pattern.finditer(book.text, 0, before)]
-    if not found:
-        return None
-    first = min(found, key=lambda m: m.start())
-    return _lex()["bodies"][_tables()["bodies"][first.group().lower()]]["government"]
-
-
-def _bare(word: str) -> str:
-    """'Putin’s' -> 'Putin', 'Campbell.' -> 'Campbell' (but 'J.' stays an initial)."""
-    word = word.removesuffix("’s").removesuffix("'s").rstrip("’'")
-    return word if re.fullmatch(r"[A-Z]\.", word) else word.rstrip(".")
-
-
-def _body_levels(fixed, body, place, home=None) -> tuple:
-    if fixed:
-        return _body(fixed, None, None).levels
-    if body:
-        return body_actor(body, place or home, fixed=False).levels
-    return place_actor(place).levels
-
-
-def _titled(start, end, title, place, text, book: Book) -> Mention | None:
-    """'the secretary', 'a senior South Korean official': a person seen before, or a body."""
-    before = text[max(0, start - 6):start].lower()
-    if place:
-        body = _tables()["titles"].get(_canon(title, "titles"), "government")
-        return Mention(start, end, body_actor(body, place, fixed=False), "anonymous")
-    if before.rstrip().endswith("the"):
-        actor = book.last("person", title.split()[-1])
-        if actor is not None:
-            return Mention(start, end, actor, "person")
-    return None
 
 
 def _merge_appositives(found: list[Mention], text: str, book: Book) -> list[Mention]:
@@ -355,7 +279,7 @@ def _merge_appositives(found: list[Mention], text: str, book: Book) -> list[Ment
         gap = text[prev.end:mention.start] if prev else ""
         if prev and prev.kind in ("person", "body") and re.fullmatch(r",\s*(?:the\s+|a\s+)?[\w\s.-]{0,60}?", gap) \
                 and mention.kind in ("body", "anonymous", "place") and _closes(text, mention.end):
-            out[-1] = Mention(prev.start, mention.end, _adopt(prev.actor, mention.actor), prev.kind)
+            out[-1] = Mention(prev.start, mention.end, _adopt(prev.actor, mention), prev.kind)
             book.note(out[-1].actor)
             continue
         if prev and prev.kind == "person" and mention.kind == "body" and len(prev.actor.levels) == 1 \
@@ -375,6 +299,16 @@ def _merge_appositives(found: list[Mention], text: str, book: Book) -> list[Ment
             book.learned[person.key] = person
             out.append(Mention(mention.start, mention.end, person, "person"))
             continue
+        if prev and prev.kind == "pronoun" and mention.kind == "person" and len(mention.actor.levels) == 1 \
+                and text[prev.start:prev.end].lower() in ("his", "her", "its") and _aide_gap(gap) \
+                and (len(prev.actor.levels) > 1 or not prev.actor.key.startswith("p:")):
+            # "the hospital's head ... . His deputy, Ana Ruiz, said": Ruiz speaks for the head's body
+            body = prev.actor.levels[1:] if prev.actor.key.startswith("p:") else prev.actor.levels
+            person = Actor(mention.actor.levels[:1] + body)
+            book.note(person)
+            book.learned[person.key] = person
+            out.append(Mention(mention.start, mention.end, person, "person"))
+            continue
         if prev and prev.kind == "body" and mention.kind == "person" and re.fullmatch(r",\s*", gap) \
                 and _closes(text, mention.end):
             # "a spokesman for Dastaria's General Staff, Brig. Gen. Elkhan Rasulov, said"
@@ -390,14 +324,19 @@ def _merge_appositives(found: list[Mention], text: str, book: Book) -> list[Ment
 def _aide_gap(gap: str) -> bool:
     """' spokesman, ' between "X's" and a name: the name is X's aide, in X's body."""
     m = re.fullmatch(r"\s+([a-z][a-z .-]{1,40}?)\s*,?\s*", gap)
-    return bool(m) and _canon(m.group(1), "titles") in _tables()["titles"]
+    return bool(m) and (_canon(m.group(1), "titles") in _tables()["titles"] or m.group(1) in _lex()["words"]["aides"])
 
 
 def _closes(text: str, pos: int) -> bool:
-    return bool(re.match(r"\s*(\([^)]{1,12}\))?\s*(,|$)", text[pos:]))
+    return bool(re.match(r"\s*(\([^)]{1,12}\))?\s*(,|[.]?\s*$)", text[pos:]))
 
 
-def _adopt(first: Actor, second: Actor) -> Actor:
+def _adopt(first: Actor, appositive: Mention) -> Actor:
+    """The actor of 'X, <appositive>,'. A body the appositive names is whose the person is, over
+    what a rank says: 'Gen. Ana Ruiz, the defence ministry's spokeswoman' speaks for the ministry."""
+    second = appositive.actor
+    if first.key.startswith("p:") and appositive.kind == "body" and second.key.startswith("b:") and "?" not in second.key:
+        return Actor(first.levels[:1] + second.levels)
     if first.key.startswith("p:"):
         if len(first.levels) > 1 and not first.levels[1][0].startswith("b:?"):
             return first

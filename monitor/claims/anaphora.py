@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..records import Actor
-from .names import EXPLETIVE, PRONOUNS, SUBJECT_VERB, Book, Mention, _tables, body_actor, key_of as _key
+from .names import EXPLETIVE, PRONOUNS, QUOTE_MARK, SUBJECT_VERB, Book, Mention, _tables, body_actor, key_of as _key
 
 __all__ = ["has_anaphor", "is_anaphor"]
 
@@ -71,6 +71,42 @@ def _possessive_bodies(text: str, book: Book, found: list[Mention]) -> None:
         book.note(owned)
 
 
+# "the ministers", "the two leaders", "both governments": a plural that points back to the
+# actors last named together ("Ana Ruiz and Tomas Vidal issued a joint statement").
+PLURAL_ANAPHOR = re.compile(r"\b(?:[Tt]he(?:\s+two)?|[Bb]oth)\s+(?:[a-z]+\s+)?(?:ministers|leaders|governments|"
+                            r"countries|presidents|prime ministers|officials|spokesmen|chancellors)\b")
+# Actors named together: "A and B", "A, B and C" (the gap between two of them).
+TOGETHER = re.compile(r"\s*(?:,|,?\s+and|\s+as well as)\s+")
+
+
+def _plural_anaphors(text: str, book: Book, found: list[Mention]) -> list[Mention]:
+    """'The ministers said ...' after 'Ana Ruiz and Tomas Vidal issued a joint statement': one
+    mention holding both (Mention.also), from this sentence or the one before."""
+    out = []
+    for m in PLURAL_ANAPHOR.finditer(text):
+        if any(x.start <= m.start() < x.end for x in found):
+            continue
+        members = _together([x for x in found if x.end <= m.start()], text) or _together(*reversed(book.previous))
+        if members:
+            out.append(Mention(m.start(), m.end(), members[0], "group", tuple(members[1:])))
+    return out
+
+
+def _together(found: list[Mention], text: str) -> list[Actor]:
+    """The last run of people (else of bodies or places) named together in `found`."""
+    for people in (True, False):
+        usable = [m for m in found if m.kind != "pronoun" and m.actor.key.startswith("p:") == people]
+        last = len(usable) - 1
+        while last > 0:
+            first = last
+            while first > 0 and TOGETHER.fullmatch(text[usable[first - 1].end:usable[first].start]):
+                first -= 1
+            if first < last:
+                return [m.actor for m in usable[first:last + 1]]
+            last -= 1
+    return []
+
+
 def _pronouns(text: str, tokens, book: Book, found: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for start, end, word in tokens:
@@ -85,16 +121,21 @@ def _pronouns(text: str, tokens, book: Book, found: list[Mention]) -> list[Menti
     return out
 
 
+
 def _antecedent(kind: str, start: int, found: list[Mention], text: str, book: Book) -> Actor | None:
     """'he' is the last person named; 'it' is this sentence's subject if it has one before
-    the pronoun, else the body or place that last led a sentence."""
+    the pronoun, else the body or place that last led a sentence. A 'he' who speaks ('he said',
+    'according to him') is the last person who spoke, over one only talked about."""
     earlier = [m for m in found if m.end <= start]
     if kind == "person":
         people = [m for m in earlier if m.kind == "person" or (m.kind == "pronoun" and m.actor.key.startswith("p:"))]
+        speaking = _speaks(text, start)
+        if people and speaking and CLOSING_ATTRIBUTION.match(text, start) and last_speaker(book):
+            return last_speaker(book)         # "Ruiz was stable, he said": Ruiz is what was said
         leading = [m for m in people if _is_subject(m, text)]
         if leading or people:
             return (leading or people)[-1].actor
-        return _leading_person(*book.previous) or book.last("person")
+        return _leading_person(*book.previous) or (speaking and last_speaker(book)) or _last_person(book)
     bodies = [m.actor for m in earlier if not m.actor.key.startswith("p:") and _is_subject(m, text)]
     if bodies:
         return bodies[0]
@@ -104,9 +145,66 @@ def _antecedent(kind: str, start: int, found: list[Mention], text: str, book: Bo
 def _leading_person(text: str, found: list[Mention]) -> Actor | None:
     """The person the sentence before was about: its first person who is a subject ('Ruiz,
     who has often praised Vidal, said ...' is about Ruiz, not Vidal), as a 'he' that opens
-    the next sentence means."""
-    return next((m.actor for m in found if m.actor.key.startswith("p:") and m.kind in ("person", "pronoun")
-                 and _is_subject(m, text)), None)
+    the next sentence means. A 'he' inside a quotation is the speaker's subject, not the
+    sentence's ('"He is stable," the doctor said'); one that closes with its attribution ('Ruiz
+    was stable, he said.') is about who said it."""
+    closing = next((m.actor for m in found if m.kind == "pronoun" and m.actor.key.startswith("p:")
+                    and CLOSING_ATTRIBUTION.match(text, m.start)), None)
+    return closing or next((m.actor for m in found if m.actor.key.startswith("p:") and m.kind in ("person", "pronoun")
+                 and (_is_subject(m, text) or SPEAKS_AFTER.match(text, m.end) or _opens(text, m.start))
+                 and not _quoted(text, m.start)), None)
+
+
+def _opens(text: str, start: int) -> bool:
+    """A name that opens its sentence (after a dateline, 'TASHBAL, Zarkhan — ') is its subject,
+    however long the appositive after it."""
+    return not re.search(r"\b[a-z]|[“\"]", text[:start])
+
+
+def _last_person(book: Book) -> Actor | None:
+    """The last person met before this sentence (those named in it so far come after the pronoun
+    or are read with it)."""
+    seen = book.seen
+    return next((seen[i] for i in range(min(book.marks[1], len(seen)) - 1, -1, -1) if seen[i].key.startswith("p:")), None)
+
+
+def _quoted(text: str, pos: int) -> bool:
+    return len(QUOTE_MARK.findall(text, 0, pos)) % 2 == 1
+
+
+# A person who speaks: the subject of a reporting verb, or who addresses the press ("came out
+# to reporters", "spoke to journalists"), or whose words a sentence gives ("according to her").
+SPEAKS_AFTER = re.compile(r"\s*(?:,[^,]{0,80},)?,?\s*(?:\w+ly\s+)?(?:(?:has|had|have|was|is)\s+)?"
+                          r"(?:said|says|told|tells|added|adds|explained|insisted|stressed|noted|wrote|announced|"
+                          r"confirmed|denied|replied|answered|briefed|"
+                          r"(?:came|went|spoke|talked)\s+(?:out\s+)?to\s+(?:the\s+)?(?:reporters|journalists|press|media))\b",
+                          re.I)
+SPEAKS_BEFORE = re.compile(r"(?:\b(?:said|says|added|according to)\s+)$", re.I)
+# "..., he said." / "..., she told reporters on Friday.": an attribution closing its sentence; the
+# people named before it are what was said, not who said it.
+CLOSING_ATTRIBUTION = re.compile(r"\w+\s+(?:said|says|added|told\s+[\w\s]{0,25}?)"
+                                 r"(?:\s+(?:on|in|at|late|early)\s+[^,.;:“”\"]{0,30})?\s*[.!]?\s*$", re.I)
+# A person spoke this many sentences back, at most, to be who a 'he said' is.
+SPEAKER_SENTENCES = 3
+
+
+def _speaks(text: str, start: int) -> bool:
+    """The pronoun at `start` is who speaks: 'he said', 'said he', 'according to him'."""
+    end = start + len(re.match(r"\w+", text[start:]).group())
+    return bool(SPEAKS_AFTER.match(text, end) or SPEAKS_BEFORE.search(text, 0, start))
+
+
+def last_speaker(book: Book) -> Actor | None:
+    sentence, actor = book.spoke
+    return actor if sentence >= book.read - SPEAKER_SENTENCES else None
+
+
+def note_speakers(text: str, found: list[Mention], book: Book) -> None:
+    """Remember the last person of the sentence who spoke (see last_speaker)."""
+    for m in found:
+        if m.actor.key.startswith("p:") and m.kind in ("person", "pronoun") and not _quoted(text, m.start) and \
+                (SPEAKS_AFTER.match(text, m.end) or SPEAKS_BEFORE.search(text, 0, m.start)):
+            book.spoke = (book.read, m.actor)
 
 
 def _is_subject(mention: Mention, text: str) -> bool:

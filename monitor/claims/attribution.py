@@ -150,6 +150,46 @@ def _speakers(text: str, found: list[Mention]) -> list[tuple[int, int, Mention]]
     return sorted(out, key=lambda s: s[0])
 
 
+# "The daily Ekho, citing a police source, said ...", "..., Ekho reported, quoting two officials":
+# who relays a source speaks for it. The source is named by a mention, or is a person unnamed.
+CITING = re.compile(r"\b(?:citing|quoting)\s+(?P<source>[^,;.“”\"]{1,60})", re.I)
+SOURCE_WORDS = re.compile(r"\b(?:sources?|officials?|insiders?|people|persons?|someone|a person|familiar)\b", re.I)
+
+
+def _cited(text: str, speaker: Mention, found: list[Mention]) -> Mention | bool | None:
+    """What stands for `speaker` when it cites a source after its name in the sentence: the
+    source's mention ('citing the defence ministry'), False for a source no mention names ('citing
+    a police source': nobody's position), None when it cites none or only a document or data."""
+    cite = CITING.search(text, speaker.end)
+    if cite is None:
+        return None
+    inside = [m for m in found if cite.start("source") <= m.start and m.end <= cite.end() + 1]
+    if inside:
+        return inside[0]
+    return False if SOURCE_WORDS.search(cite.group("source")) else None
+
+
+def co_holders(actor: Actor, found: list[Mention]) -> list[Actor]:
+    """Who holds a stance with `actor`: the other members of a group it leads ('the ministers'
+    after 'Ana Ruiz and Tomas Vidal issued a joint statement'; Mention.also)."""
+    return [other for m in found if m.kind == "group" and m.actor == actor for other in m.also]
+
+
+def holder_of(text: str, pos: int, found: list[Mention]) -> Actor | None:
+    """Who holds a stance stated at `pos`: source_of's speaker, unless it only relays a source it
+    cites ('The daily Ekho, citing a police source, said ...'): then the source's body when a
+    mention names it, else nobody. A figure's source stays the outlet (source_of): a count an
+    outlet relays is its count."""
+    source = source_of(text, pos, found)
+    said = [s for s in speakers(text, found) + _possessive_counts(text, found) if s[2].actor == source]
+    if not said:
+        return source
+    cited = _cited(text, said[0][2], found)
+    if cited is None:
+        return said[0][2].actor
+    return cited.actor if cited else None
+
+
 def source_of(text: str, pos: int, found: list[Mention]) -> Actor | None:
     """Who states what stands at `pos`: the outermost speaker before it in the same
     clause, else a speaker after it ('..., the ministry said'), else None (the outlet)."""

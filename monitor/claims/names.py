@@ -45,7 +45,8 @@ class Mention:
     start: int
     end: int
     actor: Actor
-    kind: str               # person | body | place | pronoun | anonymous
+    kind: str               # person | body | place | pronoun | anonymous | group
+    also: tuple = ()        # a group's other members ("the two ministers": the second one)
 
 
 @dataclass
@@ -67,6 +68,10 @@ class Book:
     previous: tuple = ("", [])                                 # the sentence before: (text, mentions)
     quoted: tuple = (-1, None)                                 # (sentence index, speaker) of the last quote read
     inside: int = 0                                            # sentences a quote has run on into `text` (0: none)
+    read: int = 0                                              # sentences read so far
+    marks: tuple = (0, 0)                                      # len(seen) when the previous and this sentence began
+    scene: tuple = (-2, None)                                  # (sentence, country) of the last country that acted
+    spoke: tuple = (-9, None)                                  # (sentence, person) of the last person who spoke
 
     def __post_init__(self):
         # This article's own places and acronyms over the store's: what it learns is written
@@ -93,6 +98,8 @@ class Book:
         """Start reading `text`: the sentence read so far becomes the previous one."""
         self.previous = (self.text, self.found)
         self.found = []
+        self.read += 1
+        self.marks = (self.marks[1], len(self.seen))
         if self.index + 1 < len(self.texts) and self.texts[self.index + 1] == text:
             self.index += 1
             opened = bool(self.inside) != bool(len(QUOTE_MARK.findall(self.text)) % 2)
@@ -174,14 +181,20 @@ def _unit_patterns() -> list[tuple[str, re.Pattern]]:
     def alt(words, flags=0):
         return re.compile(rf"(?<![\w.])(?:{lexicon.alternation(words)})(?![\w-])", flags)
     short = [a for a in t["places"] if a.isupper() and len(a.replace(".", "")) <= 3]
+    places = alt([a for a in t["places"] if a not in short] + ["U.S."], 0)
     return [
         ("body", alt([a for spec in _lex()["bodies"].values() for a in spec["aliases"] if not _is_acronym(a)], re.I)),
         ("body", alt([a for name, spec in _lex()["bodies"].items() for a in spec["aliases"] if _is_acronym(a)])),
-        ("place", alt([a for a in t["places"] if a not in short] + ["U.S."], 0)),
+        ("place", re.compile(NOT_THE_PLACE + places.pattern)),
         ("place", alt(short)),
         ("title", alt(t["titles"], re.I)),
         ("generic", alt(t["generic"], re.I)),
     ]
+
+
+# A place name inside a longer one, or under a prefix that makes it a side: "New Mexico" is not
+# Mexico, and "pro-Valcera rebels" or "anti-Valcera protests" are not Valcera speaking.
+NOT_THE_PLACE = r"(?<!\b[Pp]ro-)(?<!\b[Aa]nti-)(?<!\bNew )(?<!\bNueva )(?<!\bNuevo )(?<!\bBaja )"
 
 
 def _is_acronym(alias: str) -> bool:
@@ -336,53 +349,3 @@ def _place_name(alias: str, book: Book) -> str:
 def _canon(word: str, table: str) -> str:
     lookup = _tables()[table]
     return next((k for k in lookup if k.lower() == word.lower()), word)
-
-
-# "Palm Beach County", "Miami-Dade County": a county named as news names it. Counties are
-# actors of their own (a local government), never a person ("County" is no surname).
-COUNTY = re.compile(r"\b[A-Z][\w’'-]*(?:[\s-][A-Z][\w’'-]*){0,3}\s+County\b")
-# A county's name without "County" is learned when it is at least this long: "Dade" (4) yes,
-# "Bay" (3) no; a short word is too often something else.
-MIN_COUNTY_SHORT = 4
-
-
-def county_name(name: str) -> str:
-    """A county is keyed and shown by its name without "County" ("Miami-Dade"), as news names it
-    once introduced; a short name keeps the word ("Bay County")."""
-    short = name.removesuffix(" County")
-    return short if len(short) >= MIN_COUNTY_SHORT else name
-
-
-def _counties(text: str):
-    """(start, end, name) of each county named in the sentence, leading sentence words left out."""
-    for m in COUNTY.finditer(text):
-        words = m.group().split()
-        while len(words) > 2 and words[0] in _tables()["not_names"]:
-            words.pop(0)                      # "The Palm Beach County board", "In Leon County"
-        name = " ".join(words)
-        yield m.end() - len(name), m.end(), county_name(name)
-
-
-def article_country(name: str, book: Book) -> str | None:
-    """The country of a head of state or government named without one, from the article's other
-    sentences: "French President Ana Ruiz", or a body of a fixed government named before her in
-    a sentence that names her ("At a White House briefing, Ruiz said"). A visiting or foreign
-    leader is common in news: the article's own country is the last guess, not the first."""
-    surname = name.split()[-1]
-    for text in book.texts:
-        at = text.find(surname)
-        if at < 0:
-            continue
-        for m in _unit_patterns()[2][1].finditer(text, max(0, at - LEADER_REACH), at):
-            if LEADER_TITLE.fullmatch(text[m.end():at]):
-                return _tables()["places"].get(m.group())       # "French President Ana Ruiz"
-        bodies = [m for _, pattern in _unit_patterns()[:2] for m in pattern.finditer(text, 0, at)]
-        if bodies:
-            first = min(bodies, key=lambda m: m.start())
-            return _lex()["bodies"][_tables()["bodies"][first.group().lower()]]["government"]
-    return None
-
-
-# A country adjective and a leader's name stand this close: "U.S. Vice President Ana Maria Ruiz" (34).
-LEADER_REACH = 50
-LEADER_TITLE = re.compile(r"(?:['’]s)?\s+(?:[A-Z][\w.-]*\s+|(?:prime|vice|supreme|deputy|crown)\s+|(?:minister|president|leader)\s+)+", re.I)

@@ -1,6 +1,7 @@
 """Places: which country an article is about, and places the lexicon does not list,
 learned from how the text uses them ("Zarkhan's interior minister", "TASHBAL, Zarkhan —",
-"Veldanian Airways")."""
+"Veldanian Airways"); counties and prefixed places ("Eastvale County", "New Zarkhan"); the
+country the article gives a leader named without one."""
 from __future__ import annotations
 
 import bisect
@@ -8,14 +9,15 @@ import re
 from functools import lru_cache
 
 from ..records import Actor
-from .names import Book, _dynamic, _lex, _tables, _unit_patterns, key_of, person_key, place_actor
+from .names import SUBJECT_VERB, Book, _dynamic, _lex, _tables, _unit_patterns, key_of, person_key, place_actor
 
 
 # "Zarkhan's emergency services", "Dastaria's President": a name before a possessive and an
 # official noun is a place; "Veldanian Airways", "Zembian soldiers": a demonym names one.
 OFFICIAL_NOUNS = (r"government|cabinet|presidential|vote|army|military|armed forces|president|prime minister|foreign ministry|ministry|"
                   r"minister|ambassador|parliament|police|emergency services|electoral|election|national|"
-                  r"defen[cs]e|foreign|interior|health|civil|contingent|pledge|authorities|officials|navy|air force")
+                  r"defen[cs]e|foreign|interior|health|civil|contingent|pledge|authorities|officials|navy|air force|"
+                  r"secretary of state|attorney general|governor|legislature|supreme court")
 
 
 def learn_places(text: str, book: Book) -> None:
@@ -37,11 +39,33 @@ def learn_places(text: str, book: Book) -> None:
         word = m.group(1)
         if not _unknown(word, book):
             continue
-        base = re.sub(r"(?:n|i|ese)$", "", word) if not word.endswith("ese") else word[:-3]
-        name = book.places.get(base) or next((p for p in book.places.values() if key_of(p).startswith(key_of(base)[:5])), base)
+        name = _demonym_place(word, book)
+        if name is None:
+            continue
         book.places[word] = name
         book.places.setdefault(name, name)
         book.learned.setdefault("place:" + word, Actor(((f"g:{key_of(name)}", name),)))
+
+
+def _demonym_place(word: str, book: Book) -> str | None:
+    """The place a demonym names: "Veldanian" -> Veldania, "Kessalan" -> Kessala. Only "-ian"
+    is sure to be one; a word in "-an", "-i" or "-ese" is a demonym only when the article or
+    the book names its place: "Yongsan police", "Metropolitan Police" and "Cayman Airways" are
+    names of their own, and "European officials" share a stem with a listed place (Europe's
+    union) without naming a country."""
+    base = word[:-3] if word.endswith("ese") else re.sub(r"(?:n|i)$", "", word)
+    known = book.places.get(base) or next((p for p in book.places.values() if key_of(p).startswith(key_of(base)[:5])), None)
+    if known:
+        return known
+    if any(key_of(p).startswith(key_of(base)[:DEMONYM_STEM]) for p in _tables()["places"]):
+        return None                           # a listed place's kin: not a new country
+    if word.endswith("ian") or any(re.search(rf"\b{re.escape(base)}\b", t) for t in book.texts):
+        return base
+    return None
+
+
+# A demonym and its place share their first letters: "Europ-ean", "Europ-e" (5).
+DEMONYM_STEM = 5
 
 
 def _unknown(word: str, book: Book) -> bool:
@@ -54,6 +78,10 @@ def _unknown(word: str, book: Book) -> bool:
 # a reporting verb ("Ana Ruiz said"). Each word of such a name is a person's, never a place:
 # "Ruiz's government" is the premier's, and "Ana's government" is not a country called Ana.
 _CAPS = r"[A-Z][\w’'-]+"
+# A middle initial inside a full name: "George W. Bush", "John F. Kennedy".
+_INITIAL = r"(?:\s+[A-Z]\.)?"
+# A name with a middle initial is a person's wherever it stands: "Ana M. Ruiz".
+_INITIALLED = re.compile(rf"\b({_CAPS}\s+[A-Z]\.\s+{_CAPS})")
 _REPORTS = r"(?:said|says|told|added|wrote|announced|declared|insisted|denied|confirmed)"
 
 
@@ -63,11 +91,13 @@ def person_words(texts: list[str], book: Book) -> None:
     title = _unit_patterns()[4][1]
     for text in texts:
         for m in title.finditer(text):
-            name = re.match(rf"\s+({_CAPS}(?:\s+{_CAPS}){{1,3}})", text[m.end():])
+            name = re.match(rf"\s+({_CAPS}(?:{_INITIAL}\s+{_CAPS}){{1,3}})", text[m.end():])
             if name:
-                words.update(_bare_word(w) for w in name.group(1).split())
-        for m in re.finditer(rf"\b({_CAPS}\s+{_CAPS})(?:,[^,]{{1,80}},)?\s+{_REPORTS}\b", text):
-            words.update(_bare_word(w) for w in m.group(1).split())
+                words.update(_bare_word(w) for w in name.group(1).split() if not w.endswith("."))
+        for m in _INITIALLED.finditer(text):
+            words.update(_bare_word(w) for w in m.group(1).split() if not w.endswith("."))
+        for m in re.finditer(rf"\b({_CAPS}{_INITIAL}\s+{_CAPS})(?:,[^,]{{1,80}},)?\s+{_REPORTS}\b", text):
+            words.update(_bare_word(w) for w in m.group(1).split() if not w.endswith("."))
     t = _tables()
     words.difference_update(w for w in list(words) if w in t["places"] or w in t["not_names"] or w.lower() in t["bodies"])
 
@@ -93,9 +123,10 @@ PREPOSITION = re.compile(r"\b(?:in|to|into|from|across|near|at|of|for|toward|tow
                          r"western|northern|southern|central)\s+(?:the\s+)?$", re.I)
 
 
-# Capital letters, a comma and a country, then a dash: "TASHBAL, Zarkhan (AP) — ".
+# Capital letters, a comma and a country, then a dash or a colon: "TASHBAL, Zarkhan (AP) — ",
+# "TASHBAL: ".
 DATELINE = re.compile(r"^(?P<city>[A-Z][A-Z .'’-]{2,40})(?:,\s*(?P<place>[A-Z][A-Za-z'’ -]{3,40}?))?\s*"
-                      r"(?:\([^)]{1,30}\))?\s*[—–]\s*")
+                      r"(?:\([^)]{1,30}\))?\s*(?:[—–]|:(?=\s))\s*")
 
 
 # A dateline names where the reporter is, which is nearly always the country of the story.
@@ -118,6 +149,20 @@ def dateline_place(first: str, book: Book) -> str | None:
     return None
 
 
+# The subject of the lead sentence is whom the article is about ("Zarkhan has endorsed the
+# inquiry's findings, ..."): its one mention outweighs another government whose reaction
+# fills the article's second half (a lead mention counts 4, a later one 1; a reaction
+# section names its government 8 to 10 times).
+LEAD_SUBJECT_WEIGHT = 3
+
+
+def _leads(text: str, m: re.Match) -> bool:
+    """A place that is the lead sentence's subject: first words after any dateline, then a verb
+    or a possessive ("Zarkhan's foreign minister said")."""
+    before = DATELINE.sub("", text[:m.start()])
+    return not before.strip(" ") and bool(SUBJECT_VERB.match(text[m.end():]) or re.match(r"['’]s\s", text[m.end():]))
+
+
 def home_place(texts: list[str], book: Book) -> str | None:
     """The country an article is mostly about, as the actor of its sentences. A ministry
     named without its country ("the interior minister") is taken to be that country's."""
@@ -136,6 +181,8 @@ def home_place(texts: list[str], book: Book) -> str | None:
             if not name or name in _lex()["words"]["organizations"]:
                 continue
             weight = PREPOSITION_WEIGHT if PREPOSITION.search(text[:m.start()]) else 1.0
+            if i == 0 and _leads(text, m):
+                weight *= LEAD_SUBJECT_WEIGHT
             counts[name] = counts.get(name, 0) + weight * (2 * LEAD_WEIGHT if i == 0 else LEAD_WEIGHT if i < 3 else 1)
     return max(counts, key=counts.get) if counts else None
 
@@ -221,3 +268,66 @@ def _first(scan, before: int, longest: int, rescan, table) -> tuple[int, str] | 
         if _valid(table.get(m.group())):
             return m.start(), table.get(m.group())
     return None
+
+
+PREFIXED_PLACE = re.compile(r"\b(?:New|Nueva|Nuevo|Baja)\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?")
+
+
+def prefixed_places(text: str):
+    """(start, end, name) of each place named by a listed one under a prefix: "New Mexico" is a
+    place of its own (a state, a province), not the country it contains."""
+    for m in PREFIXED_PLACE.finditer(text):
+        tail = m.group().split(None, 1)[1]
+        if tail in _tables()["places"] or tail.split()[0] in _tables()["places"]:
+            name = m.group() if tail in _tables()["places"] else m.group().rsplit(None, 1)[0]
+            yield m.start(), m.start() + len(name), name
+
+
+# "Palm Beach County", "Miami-Dade County": a county named as news names it. Counties are
+# actors of their own (a local government), never a person ("County" is no surname).
+COUNTY = re.compile(r"\b[A-Z][\w’'-]*(?:[\s-][A-Z][\w’'-]*){0,3}\s+County\b")
+# A county's name without "County" is learned when it is at least this long: "Dade" (4) yes,
+# "Bay" (3) no; a short word is too often something else.
+MIN_COUNTY_SHORT = 4
+
+
+def county_name(name: str) -> str:
+    """A county is keyed and shown by its name without "County" ("Miami-Dade"), as news names it
+    once introduced; a short name keeps the word ("Bay County")."""
+    short = name.removesuffix(" County")
+    return short if len(short) >= MIN_COUNTY_SHORT else name
+
+
+def _counties(text: str):
+    """(start, end, name) of each county named in the sentence, leading sentence words left out."""
+    for m in COUNTY.finditer(text):
+        words = m.group().split()
+        while len(words) > 2 and words[0] in _tables()["not_names"]:
+            words.pop(0)                      # "The Palm Beach County board", "In Leon County"
+        name = " ".join(words)
+        yield m.end() - len(name), m.end(), county_name(name)
+
+
+def article_country(name: str, book: Book) -> str | None:
+    """The country of a head of state or government named without one, from the article's other
+    sentences: "French President Ana Ruiz", or a body of a fixed government named before her in
+    a sentence that names her ("At a White House briefing, Ruiz said"). A visiting or foreign
+    leader is common in news: the article's own country is the last guess, not the first."""
+    surname = name.split()[-1]
+    for text in book.texts:
+        at = text.find(surname)
+        if at < 0:
+            continue
+        for m in _unit_patterns()[2][1].finditer(text, max(0, at - LEADER_REACH), at):
+            if LEADER_TITLE.fullmatch(text[m.end():at]):
+                return _tables()["places"].get(m.group())       # "French President Ana Ruiz"
+        bodies = [m for _, pattern in _unit_patterns()[:2] for m in pattern.finditer(text, 0, at)]
+        if bodies:
+            first = min(bodies, key=lambda m: m.start())
+            return _lex()["bodies"][_tables()["bodies"][first.group().lower()]]["government"]
+    return None
+
+
+# A country adjective and a leader's name stand this close: "U.S. Vice President Ana Maria Ruiz" (34).
+LEADER_REACH = 50
+LEADER_TITLE = re.compile(r"(?:['’]s)?\s+(?:[A-Z][\w.-]*\s+|(?:prime|vice|supreme|deputy|crown)\s+|(?:minister|president|leader)\s+)+", re.I)
