@@ -256,3 +256,10 @@ def test_the_same_stance_in_new_words_is_no_change(tmp_path):
         assert len(topics) == 1 and len(store.topic_history(topics[0]["id"])) == 2   # both read, one topic
     finally:
         store.close()
+
+
+def test_no_other_explanation_than_holds_what_follows_than():
+    found = [p for p in positions_of('The Pentagon said it saw "no other plausible explanation" for the poisoning '
+                                     '"than a state involvement and responsibility."') if p.scale == "truth"]
+    assert found and found[0].stance == "confirms" and "involvement" in found[0].topic_text
+    assert topic_words.predicate(f"{found[0].cue} {found[0].topic_text}") == "behind"

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from .. import lexicon
 from ..records import Actor, Position
 from .actors import Mention
-from .attribution import THIRD_PERSON, quote_at, quote_holder, quote_speaker, source_of, subject_before
+from .attribution import THIRD_PERSON, holder_of, quote_at, quote_holder, quote_speaker, subject_before
 from .sentences import Sentence
 
 # The course noun follows its governing verb within this many words: "voted to abandon its
@@ -281,14 +281,14 @@ def _holders(text: str, hit: Hit, found: list[Mention]) -> list[Actor]:
     if re.match(r"\w+(?:ed|en)\b", text[start:]) and re.search(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?$", text[:start]):
         return []                                        # passive: "the count was halted"
     if hit.mode == "subject":
-        speaker = source_of(text, start, found)
+        speaker = holder_of(text, start, found)
         return [speaker] if speaker else []
     subject = _subject(text, start, found)
     if subject is not None:
         return [subject.actor]
     if hit.mode == "governed":
         return []
-    speaker = source_of(text, start, found)
+    speaker = holder_of(text, start, found)
     return [speaker] if speaker else []
 
 

@@ -16,7 +16,7 @@ from ..records import Actor, Position
 from .actors import Mention
 from .anaphora import has_anaphor, is_anaphor
 from .courses import HEARSAY, courses
-from .attribution import quote_at, quote_holder, quote_speaker, source_of, speakers, subject_before
+from .attribution import co_holders, holder_of, quote_at, quote_holder, quote_speaker, speakers, subject_before
 from .sentences import Sentence
 from .topics import cue_terms, predicate, terms
 
@@ -45,6 +45,8 @@ NEGATED_COMPLEMENT = re.compile(
 SHORTFALL = re.compile(r"\b(?:not|n[’']t)\s+(?:been\s+|be\s+)?(?:\w+\s+)?(?:good enough|enough|sufficient|adequate|properly)\b", re.I)
 # Cues that sit inside the proposition they qualify, not before it.
 ADVERB_CUE = re.compile(r"(?:most |very |highly )?(?:probabl[ey]|likely|apparently|possibly|reportedly|allegedly|undeniably|clearly)", re.I)
+# "no other explanation for the poisoning than a state's involvement": the proposition follows "than".
+ONLY_EXPLANATION = re.compile(r"\b(?:than|other than|except)\b\s*[“\"]?", re.I)
 # "Asked (directly) whether poisoning was the cause, he said ...": the answer is about the question.
 ASKED = re.compile(r"\s*(?:when\s+)?asked\s+(?:\w+\s+){0,4}?(?:whether|if|about)\s+(?P<question>[^,;]{3,160}),", re.I)
 ADVOCACY = re.compile(r"\b(should|must|ought to|needs? to|has to|have to)\s+(\w+ly\s+)?$", re.I)
@@ -116,7 +118,7 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
             then = re.match(r"\s+to\s+(\w+)", text[match.end() + verb.end():])
             if then and action == "aid":          # "would not seek to renegotiate": the course is the second verb
                 action = _canonical_action(then.group(1))
-        for actor in _actors(text, match, found, scale):
+        for actor in _with_partners(_actors(text, match, found, scale), found):
             out.append(_position(sentence, match, scale, _negated(text, match, stance), action, actor, found))
     if not any(p.scale == "truth" for p in out):
         out += _flat_denials(sentence, found)
@@ -162,7 +164,7 @@ def _flat_denials(sentence: Sentence, found: list[Mention]) -> list[Position]:
             quote = quote_at(text, 0)
             actor = quote_speaker(text, quote, found) if quote else None
         else:
-            actor = source_of(text, start, found)     # "X said on Friday that ..., and that ...": X
+            actor = holder_of(text, start, found)     # "X said on Friday that ..., and that ...": X
             if actor is None:
                 subject = subject_before(text, verb, found)
                 actor = subject.actor if subject else None
@@ -225,7 +227,7 @@ def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> lis
     if scale == "action" and HEARSAY.search(text[:match.start()]):
         return []                             # "headlines that the capital planned to seize aid": not its stance
     if ADVOCACY.search(text[:match.start()]):
-        speaker = source_of(text, match.start(), found)
+        speaker = holder_of(text, match.start(), found)
         return [speaker] if speaker else []
     if match.group().lower().endswith("ed") and \
             re.search(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?$", text[:match.start()]):
@@ -238,7 +240,7 @@ def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> lis
         said = [s for s in speakers(text, found) if s[1] <= match.start()]
         return [said[0][2].actor] if said else []    # "X said ... but could not confirm ...": X
     if subject is None:
-        speaker = source_of(text, match.start(), found)
+        speaker = holder_of(text, match.start(), found)
         return [speaker] if speaker and scale == "truth" and _governs(text, match) else []
     return _coordinated(text, subject, found) + [subject.actor]
 
@@ -246,6 +248,14 @@ def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> lis
 # The complement's own subject between the reporting verb and the cue: "said the identities of
 # all ten passengers were established" (7 words); longer runs are another clause.
 COMPLEMENT_SUBJECT_WORDS = 8
+
+
+def _with_partners(actors: list[Actor], found: list[Mention]) -> list[Actor]:
+    """A stance held by a group holds for each member: 'the ministers' after a joint statement."""
+    out = list(actors)
+    for actor in actors:
+        out += [other for other in co_holders(actor, found) if other not in out]
+    return out
 
 
 def _governs(text: str, match: re.Match) -> bool:
@@ -269,6 +279,9 @@ def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor,
     quote = quote_at(text, match.start())
     end = quote[1] if quote else len(text)    # a quoted cue's proposition ends with the quote
     clause = CLAUSE_END.split(text[match.end():end])[0]
+    alternative = ONLY_EXPLANATION.search(text, match.end()) if re.search(r"explanation$", match.group(), re.I) else None
+    if alternative:                           # "no other plausible explanation for X than Y": Y is what is held
+        clause = CLAUSE_END.split(text[alternative.end():])[0]
     topic_text = " ".join(clause.split()[:TOPIC_WORDS]).strip(" ,“”\"")
     if ADVERB_CUE.fullmatch(match.group()):  # "Prigozhin was | probably | among those killed": the subject too
         head = re.split(r"[,;:“”\"()\u2014]|\b(?:that|said|says|and|but)\b", text[:match.start()])[-1]
