@@ -263,3 +263,15 @@ def test_no_other_explanation_than_holds_what_follows_than():
                                      '"than a state involvement and responsibility."') if p.scale == "truth"]
     assert found and found[0].stance == "confirms" and "involvement" in found[0].topic_text
     assert topic_words.predicate(f"{found[0].cue} {found[0].topic_text}") == "behind"
+
+
+def test_a_quoted_hedge_goes_on_when_no_frame_closes_it():
+    found = [p for p in positions_of('The Pentagon said it was "imperative that all light be shed, without delay" '
+                                     'on who was responsible for the attack.') if p.scale == "truth"]
+    assert found and "responsible" in found[0].topic_text
+
+
+def test_a_flat_denial_after_a_fronted_clause_keeps_that_clause_as_its_proposition():
+    found = [p for p in positions_of('The Pentagon said that despite reports suggesting a much higher toll, '
+                                     '"no one has come forward" with names.') if p.scale == "truth"]
+    assert found and topic_words.predicate(found[0].topic_text) == "undercount"

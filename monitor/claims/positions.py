@@ -45,6 +45,8 @@ NEGATED_COMPLEMENT = re.compile(
 SHORTFALL = re.compile(r"\b(?:not|n[’']t)\s+(?:been\s+|be\s+)?(?:\w+\s+)?(?:good enough|enough|sufficient|adequate|properly)\b", re.I)
 # Cues that sit inside the proposition they qualify, not before it.
 ADVERB_CUE = re.compile(r"(?:most |very |highly )?(?:probabl[ey]|likely|apparently|possibly|reportedly|allegedly|undeniably|clearly)", re.I)
+# A reporting frame right after a closing quote: the quoted proposition ended there.
+FRAME_AFTER = re.compile(r"\s*,?\s*(?:[\w.’'-]+\s+){1,5}?(?:said|says|told|added|wrote)\b", re.I)
 # "no other explanation for the poisoning than a state's involvement": the proposition follows "than".
 ONLY_EXPLANATION = re.compile(r"\b(?:than|other than|except)\b\s*[“\"]?", re.I)
 # "Asked (directly) whether poisoning was the cause, he said ...": the answer is about the question.
@@ -169,7 +171,8 @@ def _flat_denials(sentence: Sentence, found: list[Mention]) -> list[Position]:
                 subject = subject_before(text, verb, found)
                 actor = subject.actor if subject else None
         if actor is not None:
-            out.append(_position(sentence, negation, "truth", "denies", None, actor, found))
+            p = _position(sentence, negation, "truth", "denies", None, actor, found)
+            out.append(replace(p, topic_text=complement.strip(" ,“”\"")) if fronted else p)   # the fronted clause names the event
     return out
 
 
@@ -277,7 +280,7 @@ def _coordinated(text: str, subject: Mention, found: list[Mention]) -> list[Acto
 def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor, found) -> Position:
     text = sentence.text
     quote = quote_at(text, match.start())
-    end = quote[1] if quote else len(text)    # a quoted cue's proposition ends with the quote
+    end = quote[1] if quote and FRAME_AFTER.match(text, quote[1]) else len(text)   # '"... conclusions," X said, ...': ends with the quote
     clause = CLAUSE_END.split(text[match.end():end])[0]
     alternative = ONLY_EXPLANATION.search(text, match.end()) if re.search(r"explanation$", match.group(), re.I) else None
     if alternative:                           # "no other plausible explanation for X than Y": Y is what is held
