@@ -275,3 +275,17 @@ def test_a_flat_denial_after_a_fronted_clause_keeps_that_clause_as_its_propositi
     found = [p for p in positions_of('The Pentagon said that despite reports suggesting a much higher toll, '
                                      '"no one has come forward" with names.') if p.scale == "truth"]
     assert found and topic_words.predicate(found[0].topic_text) == "undercount"
+
+
+@pytest.mark.parametrize("sentence, stance", [
+    ("The Pentagon stood by its official count of the dead.", "denies"),
+    ("The Pentagon insisted that the official figure was accurate.", "denies"),
+])
+def test_standing_by_the_official_count_denies_an_undercount(sentence, stance):
+    found = [p for p in positions_of(sentence) if p.scale == "truth"]
+    assert found and found[0].stance == stance
+    assert topic_words.predicate(f"{found[0].cue} {found[0].topic_text}") == "undercount"
+
+
+def test_a_process_not_yet_concluded_is_no_finding():
+    assert not read('"This review has not yet concluded," the Pentagon added.')
