@@ -289,3 +289,11 @@ def test_standing_by_the_official_count_denies_an_undercount(sentence, stance):
 
 def test_a_process_not_yet_concluded_is_no_finding():
     assert not read('"This review has not yet concluded," the Pentagon added.')
+
+
+def test_a_request_reported_by_another_confirms_that_help_was_requested():
+    found = read("The Pentagon's spokesman told reporters on Sunday that his Ruritanian counterpart had "
+                 "telephoned him to ask formally for assistance.")
+    assert any(stance == "confirms" for _, stance in found)
+    own = read("The Kremlin said it had asked formally for international help.")
+    assert ("Kremlin", "confirms") not in own      # its own request is its course, read by courses.py

@@ -123,7 +123,7 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
         for actor in _with_partners(_actors(text, match, found, scale), found):
             out.append(_position(sentence, match, scale, _negated(text, match, stance), action, actor, found))
     if not any(p.scale == "truth" for p in out):
-        out += _flat_denials(sentence, found)
+        out += _flat_denials(sentence, found) or _reported_requests(sentence, found)
     taken = {(p.actor.key, p.action) for p in out if p.scale == "action"}
     for p in courses(sentence, found, taken):
         before = _own_clause(re.split(r"[;]", text[:text.find(p.cue)])[-1])
@@ -135,8 +135,10 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
 # insisted the reactor had not been damaged", "'There was no outside impact on the plane,' he
 # said"). Read only where the complement names an event a story asks about: "said there were
 # no plans" or "said nobody had called" is no position on anything.
-ASSERTING = re.compile(r"(?:\b(?:said|says|insisted|insists|insisting|stressed|maintained|maintains|maintaining|"
-                       r"added|adding|wrote|went on|told\s+(?:\w+\s+){0,3}?)(?:(?:\s+\w+){0,3}\s+that)?|,\s+and\s+that)\s+[“\"]?", re.I)
+ASSERTING = re.compile(r"(?:\b(?:said|says|insisted|insists|insisting|stressed|maintained|maintains|maintaining|added|adding|"
+                       r"wrote|went on|told)(?:\s+[\w’'.-]+){0,5}?\s+that|\b(?:said|says|insisted|insists|insisting|stressed|"
+                       r"maintained|maintains|maintaining|added|adding|wrote|went on)|\btold\s+[\w’'.-]+(?:\s+[\w’'.-]+)?|"
+                       r",\s+and\s+that)\s+[“\"]?", re.I)
 # "This is not the official number": what something is called, not whether an event happened.
 IDENTITY = re.compile(r"(?:that\s+)?(?:this|that|these|those|it)\s+(?:is|was|are|were)\s+not\b", re.I)
 # An adverbial clause fronted in the complement: the negation comes after it.
@@ -174,6 +176,30 @@ def _flat_denials(sentence: Sentence, found: list[Mention]) -> list[Position]:
             p = _position(sentence, negation, "truth", "denies", None, actor, found)
             out.append(replace(p, topic_text=complement.strip(" ,“”\"")) if fronted else p)   # the fronted clause names the event
     return out
+
+
+# A request for help reported as done by someone other than the speaker: "the minister said
+# his counterpart had telephoned him to ask formally for assistance" — the speaker confirms
+# that help was requested (the requester's own course is read by courses.py).
+REQUEST_MADE = re.compile(r"\b(?:(?:had|has|have)\s+)?(?:formally\s+|officially\s+)?(?:asked|requested|appealed)\b|"
+                          r"\b(?:telephoned|called|wrote to|contacted)\b[^.;]{0,40}?\bto\s+(?:formally\s+)?ask\b", re.I)
+
+
+def _reported_requests(sentence: Sentence, found: list[Mention]) -> list[Position]:
+    text = sentence.text
+    made = REQUEST_MADE.search(text)
+    if made is None or NEGATION_WORD.search(text[max(0, made.start() - 40):made.end()]) or \
+            predicate(text[made.start():]) != "request":
+        return []
+    said = [m for m in ASSERTING.finditer(text, 0, made.start())]
+    if not said:
+        return []
+    holder = holder_of(text, said[-1].end(), found)
+    asker = subject_before(text, made.start(), found)
+    if holder is None or (asker is not None and asker.actor.key == holder.key):
+        return []                             # "X said it had asked for help": X's own course
+    # The "had" of "said his counterpart had asked" dates the request, not the statement.
+    return [replace(_position(sentence, made, "truth", "confirms", None, holder, found), past=False)]
 
 
 # Parts of the words before a course cue that date something else: a relative clause ("Boeing,
