@@ -297,3 +297,11 @@ def test_a_request_reported_by_another_confirms_that_help_was_requested():
     assert any(stance == "confirms" for _, stance in found)
     own = read("The Kremlin said it had asked formally for international help.")
     assert ("Kremlin", "confirms") not in own      # its own request is its course, read by courses.py
+
+
+def test_a_request_to_do_something_is_that_course_and_the_request_is_the_course_asked_before():
+    found = [p for p in positions_of("The Kremlin was considering a NATO request to send a contingent.")
+             if p.scale == "action"]
+    assert found and found[0].stance == "considers" and found[0].action == "supply"
+    later = [p for p in positions_of('"We are weighing the request seriously," the Kremlin said.') if p.scale == "action"]
+    assert later and later[0].action == "course"      # joins the story's latest named course in diff

@@ -15,7 +15,7 @@ from .. import lexicon
 from ..records import Actor, Position
 from .actors import Mention
 from .anaphora import has_anaphor, is_anaphor
-from .courses import HEARSAY, courses
+from .courses import HEARSAY, OPEN_COURSE, courses
 from .attribution import co_holders, holder_of, quote_at, quote_holder, quote_speaker, speakers, subject_before
 from .sentences import Sentence
 from .topics import cue_terms, predicate, terms
@@ -89,9 +89,12 @@ def _any_cue() -> re.Pattern:
 @lru_cache(maxsize=1)
 def _action_noun() -> re.Pattern:
     nouns = lexicon.alternation_regex(_lex()["words"]["action_nouns"])
-    return re.compile(rf"^\s+(?:(?:an?|the|any|its|their|all|further|more|new|formal)\s+)*(?P<verb>{nouns})\b", re.I)
+    # A proper name may qualify the noun: "considering a NATO request", "an EU proposal".
+    return re.compile(rf"^\s+(?:(?:an?|the|any|its|their|all|further|more|new|formal)\s+)*(?-i:[A-Z][\w.-]*\s+)?(?P<verb>{nouns})\b", re.I)
 
 
+# Nouns that name a course only through the verb after them: "the request to send troops".
+ASKED_FOR = re.compile(r"(?:the\s+)?(?:offer|request|proposal|plan)s?", re.I)
 # Modals take a verb, never a noun: "may sanctions" is not English, "ruled out sanctions" is.
 MODALS = {"will", "would", "may", "might", "could", "shall", "can", "is to", "are to"}
 
@@ -118,8 +121,11 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
                 continue                      # no action, or a passive: "could be deployed"
             action = _canonical_action(verb.group("verb"))
             then = re.match(r"\s+to\s+(\w+)", text[match.end() + verb.end():])
-            if then and action == "aid":          # "would not seek to renegotiate": the course is the second verb
+            if then and (action == "aid" or ASKED_FOR.fullmatch(verb.group("verb"))):
+                # "would not seek to renegotiate", "a request to send a contingent": the course is the second verb
                 action = _canonical_action(then.group(1))
+            elif ASKED_FOR.fullmatch(verb.group("verb")):
+                action = OPEN_COURSE          # "weighing the request": the course asked for before
         for actor in _with_partners(_actors(text, match, found, scale), found):
             out.append(_position(sentence, match, scale, _negated(text, match, stance), action, actor, found))
     if not any(p.scale == "truth" for p in out):
