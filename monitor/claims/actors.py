@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ..records import Actor
 from .names import (POSSESSIVE, SUBJECT_VERB, TOKEN, CALENDAR, Book, Mention, _canon, _dynamic, _lex, _place_name, _tables,
-                    _unit_patterns, body_actor, not_names_lower, place_actor)
+                    _unit_patterns, body_actor, not_names_lower, place_actor, unit_matches)
 from .anaphora import (_body_anaphors, _country_anaphors, _plural_anaphors, _possessive_bodies, _pronouns, has_anaphor, is_anaphor,
                        note_speakers)
 from .places import _counties, home_place as _home_place, learn_places, prefixed_places
@@ -75,8 +75,8 @@ def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
                 j += 1                        # in the order of (start, end), as sorted() puts them
             starts.insert(j, start)
             ends.insert(j, end)
-    for kind, pattern in _unit_patterns()[:4]:
-        for m in pattern.finditer(text):
+    for index, (kind, _) in enumerate(_unit_patterns()[:4]):
+        for m in unit_matches(book, index, text):
             take(m.start(), m.end(), kind, m.group())
     for start, end, name in _counties(text):
         take(start, end, "place", name)
@@ -87,7 +87,9 @@ def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
         book.places.setdefault(name, name)
     for m in _dynamic(book).finditer(text) if book.places or book.aliases else ():
         take(m.start(), m.end(), "place" if m.group() in book.places else "alias", m.group())
-    for m in NAMED_BODY.finditer(text):
+    for m in NAMED_BODY.finditer(text) if ORG_WORD.search(text) else ():
+        if not ORG_WORD.search(text, m.start(), m.end()):
+            continue                          # no head word inside: HEAD cannot find one in a part
         start = _after_taken(text, m.start(), m.end(), taken)
         end = m.end() - len(re.search(r"(?:['’]s?)?$", m.group()).group())
         while start is not None and end > start and CALENDAR.fullmatch(text[start:end].split()[-1]):
@@ -96,8 +98,8 @@ def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
             take(start, end, "named", text[start:end])
     for start, end, generic in portfolios(text):
         take(start, end, "portfolio", generic)
-    later = [(m.start(), m.end(), kind, m.group(), pattern) for kind, pattern in _unit_patterns()[4:]
-             for m in pattern.finditer(text)]
+    later = [(m.start(), m.end(), kind, m.group(), pattern) for index, (kind, pattern) in enumerate(_unit_patterns()[4:], 4)
+             for m in unit_matches(book, index, text)]
     for start, end, kind, word, pattern in sorted(later, key=lambda u: u[0] - u[1]):   # longest first
         clash = next((b for a, b, _, _ in taken if a < end and start < b), None)
         if clash is not None and clash < end:
@@ -177,13 +179,30 @@ def _honorifics() -> frozenset[str]:
 def _mention(group, text: str, book: Book) -> Mention | None:
     names = [u for u in group if u[2] == "name"]
     start, end = group[0][0], group[-1][1]
-    place = next((_place_name(u[3], book) for u in group if u[2] == "place"), None)
-    fixed = next((_tables()["bodies"][u[3].lower()] for u in group if u[2] == "body"), None)
-    generic = next((_tables()["generic"][_canon(u[3], "generic")] if u[2] == "generic" else u[3]
-                    for u in group if u[2] in ("generic", "portfolio")), None)
-    named = next((u[3].strip() for u in group if u[2] == "named"), None)
-    alias = next((book.aliases[u[3]] for u in group if u[2] == "alias"), None)
-    title = next((u[3].lower() for u in group if u[2] == "title"), None)
+    # What the first unit of each kind says (one pass over the group; the look-ups are pure).
+    place = fixed = generic = named = alias = title = None
+    kinds = set()
+    for u in group:
+        kind = u[2]
+        if kind in kinds or kind in ("name", "where"):
+            continue
+        if kind == "portfolio" or kind == "generic":
+            if "generic" in kinds:
+                continue
+            kinds.add("generic")
+            generic = _tables()["generic"][_canon(u[3], "generic")] if kind == "generic" else u[3]
+            continue
+        kinds.add(kind)
+        if kind == "place":
+            place = _place_name(u[3], book)
+        elif kind == "body":
+            fixed = _tables()["bodies"][u[3].lower()]
+        elif kind == "named":
+            named = u[3].strip()
+        elif kind == "alias":
+            alias = book.aliases[u[3]]
+        elif kind == "title":
+            title = u[3].lower()
     if named and not generic:
         generic = _generic_in(named)
     if names:
@@ -268,6 +287,8 @@ NAMED_BODY = re.compile(rf"\b{CAP}(?:\s+(?:(?:of|for|the|and|de|del|la|el)\s+)*{
 
 
 HEAD = re.compile(rf"\b(?:{ORG_HEADS})\b")
+# A head word anywhere, word boundaries or not: every HEAD match in a part of a text is one.
+ORG_WORD = re.compile(ORG_HEADS)
 
 
 def _merge_appositives(found: list[Mention], text: str, book: Book) -> list[Mention]:

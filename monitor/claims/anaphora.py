@@ -6,14 +6,18 @@ Split out of actors.py, which calls these while reading a sentence's mentions.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..records import Actor
-from .names import EXPLETIVE, PRONOUNS, QUOTE_MARK, SUBJECT_VERB, Book, Mention, _tables, body_actor, key_of as _key
+from .names import (EXPLETIVE, PRONOUNS, QUOTE_MARK, SUBJECT_VERB, Book, Mention, Prefiltered, _tables, body_actor,
+                    key_of as _key)
 
 __all__ = ["has_anaphor", "is_anaphor"]
 
-BODY_ANAPHOR = re.compile(r"\b[Tt]he\s+(agency|ministry|commission|council|committee|office|service|authority|"
-                          r"center|centre|board|mission|group|observatory|airline|carrier|company|institute|bureau)\b")
+_BODY_WORDS = (r"agency|ministry|commission|council|committee|office|service|authority|"
+               r"center|centre|board|mission|group|observatory|airline|carrier|company|institute|bureau")
+# (Each pattern here starting with \b is searched for by what its matches begin with: see Prefiltered.)
+BODY_ANAPHOR = Prefiltered(re.compile(rf"\b[Tt]he\s+({_BODY_WORDS})\b"), re.compile(rf"[Tt]he\s+(?:{_BODY_WORDS})"))
 
 
 def _body_anaphors(text: str, book: Book, found: list[Mention]) -> list[Mention]:
@@ -30,7 +34,11 @@ def _body_anaphors(text: str, book: Book, found: list[Mention]) -> list[Mention]
     return out
 
 
-STATE_ANAPHOR = re.compile(r"\b[Tt]he\s+(?:kingdom|republic|emirate|sultanate|principality)\b(?!['’]s)")
+STATE_ANAPHOR = Prefiltered(re.compile(r"\b[Tt]he\s+(?:kingdom|republic|emirate|sultanate|principality)\b(?!['’]s)"),
+                            re.compile(r"[Tt]he\s+(?:kingdom|republic|emirate|sultanate|principality)"))
+COUNTRY_POSSESSIVE = Prefiltered(re.compile(r"\b[Tt]he\s+(?:country|nation)['’]s\s+"),
+                                 re.compile(r"[Tt]he\s+(?:country|nation)['’]s\s"))
+ITS = Prefiltered(re.compile(r"\b[Ii]ts\s+"), re.compile(r"[Ii]ts\s"))
 
 
 def _country_anaphors(text: str, book: Book, found: list[Mention]) -> list[Mention]:
@@ -40,7 +48,7 @@ def _country_anaphors(text: str, book: Book, found: list[Mention]) -> list[Menti
     for m in STATE_ANAPHOR.finditer(text):
         if book.home and not any(x.start <= m.start() < x.end for x in found):
             out.append(Mention(m.start(), m.end(), Actor(((f"g:{_key(book.home)}", book.home),)), "place"))
-    for m in re.finditer(r"\b[Tt]he\s+(?:country|nation)['’]s\s+", text):
+    for m in COUNTRY_POSSESSIVE.finditer(text):
         places = [x.actor for x in found if x.end <= m.start() and x.actor.key.startswith("g:")]
         place = places[-1] if places else next((a for a in reversed(book.seen) if a.key.startswith("g:")), None)
         if place is None:
@@ -57,7 +65,7 @@ def _country_anaphors(text: str, book: Book, found: list[Mention]) -> list[Menti
 def _possessive_bodies(text: str, book: Book, found: list[Mention]) -> None:
     """"The deadline was tight for Eastvale County. Its canvassing board voted ...": a body
     after 'its' belongs to the place last named, in this sentence or the one before."""
-    for m in re.finditer(r"\b[Ii]ts\s+", text):
+    for m in ITS.finditer(text):
         body = next((x for x in found if x.start == m.end() and x.kind == "body" and "/" in x.actor.key), None)
         if body is None:
             continue
@@ -73,8 +81,9 @@ def _possessive_bodies(text: str, book: Book, found: list[Mention]) -> None:
 
 # "the ministers", "the two leaders", "both governments": a plural that points back to the
 # actors last named together ("Ana Ruiz and Tomas Vidal issued a joint statement").
-PLURAL_ANAPHOR = re.compile(r"\b(?:[Tt]he(?:\s+two)?|[Bb]oth)\s+(?:[a-z]+\s+)?(?:ministers|leaders|governments|"
-                            r"countries|presidents|prime ministers|officials|spokesmen|chancellors)\b")
+PLURAL_ANAPHOR = Prefiltered(re.compile(r"\b(?:[Tt]he(?:\s+two)?|[Bb]oth)\s+(?:[a-z]+\s+)?(?:ministers|leaders|governments|"
+                                        r"countries|presidents|prime ministers|officials|spokesmen|chancellors)\b"),
+                             re.compile(r"[TtBb](?:he|oth)\s"))
 # Actors named together: "A and B", "A, B and C" (the gap between two of them).
 TOGETHER = re.compile(r"\s*(?:,|,?\s+and|\s+as well as)\s+")
 
@@ -107,8 +116,19 @@ def _together(found: list[Mention], text: str) -> list[Actor]:
     return []
 
 
+# Where a pronoun token may stand (names.TOKEN): one of PRONOUNS' words, in ASCII letters of
+# any case (word.lower() makes no other), not after a letter (a token holding that letter
+# would run on over it) and not before what a token runs on over. A sentence without one has
+# no pronoun to read; the first letter is matched first, for a fast scan.
+PRONOUN_HINT = re.compile(r"[HhSsIi](?<![A-Za-z\u00C0-\u024F][HhSsIi])"
+                          r"(?:(?<=[Hh])(?:[Ee][Rr]?|[Ii][MmSs])|(?<=[Ss])[Hh][Ee]|(?<=[Ii])[Tt][Ss]?)"
+                          r"(?![\w.\u00C0-\u024F'’-])")
+
+
 def _pronouns(text: str, tokens, book: Book, found: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
+    if not PRONOUN_HINT.search(text):
+        return out
     for start, end, word in tokens:
         kind = PRONOUNS.get(word.lower())
         if kind is None or any(m.start <= start < m.end for m in found):
@@ -180,6 +200,18 @@ SPEAKS_AFTER = re.compile(r"\s*(?:,[^,]{0,80},)?,?\s*(?:\w+ly\s+)?(?:(?:has|had|
                           r"(?:came|went|spoke|talked)\s+(?:out\s+)?to\s+(?:the\s+)?(?:reporters|journalists|press|media))\b",
                           re.I)
 SPEAKS_BEFORE = re.compile(r"(?:\b(?:said|says|added|according to)\s+)$", re.I)
+_SPEAKS_WORD = re.compile(r"said|says|added|according to", re.I)
+
+
+@lru_cache(maxsize=16)
+def _may_speak_before(text: str) -> bool:
+    """Whether SPEAKS_BEFORE can match anywhere in `text`: a search ending at a mention reads
+    the sentence up to it, for every mention; most sentences hold none of its words."""
+    return _SPEAKS_WORD.search(text) is not None
+
+
+def _speaks_before(text: str, start: int) -> bool:
+    return _may_speak_before(text) and SPEAKS_BEFORE.search(text, 0, start) is not None
 # "..., he said." / "..., she told reporters on Friday.": an attribution closing its sentence; the
 # people named before it are what was said, not who said it.
 CLOSING_ATTRIBUTION = re.compile(r"\w+\s+(?:said|says|added|told\s+[\w\s]{0,25}?)"
@@ -191,7 +223,7 @@ SPEAKER_SENTENCES = 3
 def _speaks(text: str, start: int) -> bool:
     """The pronoun at `start` is who speaks: 'he said', 'said he', 'according to him'."""
     end = start + len(re.match(r"\w+", text[start:]).group())
-    return bool(SPEAKS_AFTER.match(text, end) or SPEAKS_BEFORE.search(text, 0, start))
+    return bool(SPEAKS_AFTER.match(text, end) or _speaks_before(text, start))
 
 
 def last_speaker(book: Book) -> Actor | None:
@@ -203,7 +235,7 @@ def note_speakers(text: str, found: list[Mention], book: Book) -> None:
     """Remember the last person of the sentence who spoke (see last_speaker)."""
     for m in found:
         if m.actor.key.startswith("p:") and m.kind in ("person", "pronoun") and not _quoted(text, m.start) and \
-                (SPEAKS_AFTER.match(text, m.end) or SPEAKS_BEFORE.search(text, 0, m.start)):
+                (SPEAKS_AFTER.match(text, m.end) or _speaks_before(text, m.start)):
             book.spoke = (book.read, m.actor)
 
 

@@ -61,6 +61,19 @@ def _class_patterns() -> list[tuple[str, re.Pattern]]:
 
 
 @lru_cache(maxsize=1)
+def _any_class() -> tuple[re.Pattern | None, dict[str, str]]:
+    """The class patterns as one alternation, each in a group of its own, in their order: its
+    match at a place is the first class pattern's that matches there, as trying them in turn
+    found it (a match ends with the class's group: lastgroup names it). None if a pattern
+    refers to a group by number or name, which the joining would break."""
+    names = {f"c{i}": name for i, (name, _) in enumerate(_class_patterns())}
+    sources = [pattern.pattern for _, pattern in _class_patterns()]
+    if any(re.search(r"\\[1-9]|\(\?P=|\(\?\(", s) for s in sources):
+        return None, names
+    return re.compile("|".join(f"(?P<c{i}>{s})" for i, s in enumerate(sources)), re.I), names
+
+
+@lru_cache(maxsize=1)
 def _casualty_patterns() -> list[tuple[str, re.Pattern]]:
     return [(name, re.compile(rf"\b(?:{lexicon.alternation(words)})\b", re.I)) for name, words in _nouns()["casualty"].items()]
 
@@ -162,12 +175,18 @@ def _noun_after(after: str):
     # Only the first few words can lead to the noun: finding every word of the rest of the
     # sentence for each number made a sentence of numbers quadratic.
     words = list(itertools.islice(WORD.finditer(after, pos), MAX_MODIFIERS + 1))
+    joined, names = _any_class()
     for i in range(min(MAX_MODIFIERS, len(words)) + 1):
         start = words[i].start() if i < len(words) else len(after)
-        for name, pattern in _class_patterns():
-            match = pattern.match(after, start)
+        if joined is not None:
+            match = joined.match(after, start)
             if match:
-                return name, match.group().lower(), match.end(), after[pos:start]
+                return names[match.lastgroup], match.group().lower(), match.end(), after[pos:start]
+        else:
+            for name, pattern in _class_patterns():
+                match = pattern.match(after, start)
+                if match:
+                    return name, match.group().lower(), match.end(), after[pos:start]
         if i < len(words) and (words[i].group().lower() in STOP or re.search(r"[,;:.)]", after[pos:start])):
             return None
     return None

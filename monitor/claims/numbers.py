@@ -130,7 +130,8 @@ def find(text: str) -> list[Quantity]:
     ASCII lower case without IGNORECASE (a third faster: the patterns are long alternations
     of number words), and each hit matched again on the text as written for its groups."""
     found, pos = [], 0
-    lowered = None if FOLDS_TO_ASCII.search(text) else text.translate(lexicon.ASCII_LOWER)
+    # (str.lower() is ASCII_LOWER's translation on an ASCII text, many times faster)
+    lowered = text.lower() if text.isascii() else None if FOLDS_TO_ASCII.search(text) else text.translate(lexicon.ASCII_LOWER)
     patterns = _patterns()
     if not (patterns["trigger"].search(text) if lowered is None else patterns["trigger_lower"].search(lowered)):
         return found                          # no digit and no number word: nothing to read

@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from ..records import Actor
-from .names import SUBJECT_VERB, Book, _dynamic, _lex, _tables, _unit_patterns, key_of, person_key, place_actor
+from .names import SUBJECT_VERB, Book, _dynamic, _lex, _tables, _unit_patterns, key_of, person_key, place_actor, unit_matches
 
 
 # "Zarkhan's emergency services", "Dastaria's President": a name before a possessive and an
@@ -20,6 +20,13 @@ OFFICIAL_NOUNS = (r"government|cabinet|presidential|vote|army|military|armed for
                   r"secretary of state|attorney general|governor|legislature|supreme court")
 
 
+POSSESSIVE_PLACE = re.compile(rf"\b([A-Z][a-z]{{2,}})['’]s\s+(?:{OFFICIAL_NOUNS})\b", re.I)
+# "\b[A-Z]" written "[A-Z](?<!\w[A-Z])" (a capital not after a word character: the same
+# matches), so that the regex engine scans for capitals instead of trying every position.
+DEMONYM_PLACE = re.compile(rf"([A-Z](?<!\w[A-Z])[a-z]{{3,}}(?:ian|an|i|ese))\s+(?i:{OFFICIAL_NOUNS}|Airways|Airlines|soldiers|"
+                           rf"troops|citizens|lawmakers|forces)\b")
+
+
 def learn_places(text: str, book: Book) -> None:
     """Learn places the lexicon does not list from how the text uses them. A text read once
     is not read again: the article's home place reads every sentence before the sentences
@@ -28,14 +35,14 @@ def learn_places(text: str, book: Book) -> None:
     if text in read:
         return
     read.add(text)
-    for m in re.finditer(rf"\b([A-Z][a-z]{{2,}})['’]s\s+(?:{OFFICIAL_NOUNS})\b", text, re.I):
+    for m in POSSESSIVE_PLACE.finditer(text) if "'" in text or "’" in text else ():
         word = m.group(1)
         if re.search(r"[A-Z][\w.-]*\s+$", text[:m.start()]):
             continue                          # "South Korea's": part of a longer name
         if word[0].isupper() and _unknown(word, book):
             book.places.setdefault(word, word)
             book.learned.setdefault("place:" + word, place_actor(word))
-    for m in re.finditer(rf"\b([A-Z][a-z]{{3,}}(?:ian|an|i|ese))\s+(?i:{OFFICIAL_NOUNS}|Airways|Airlines|soldiers|troops|citizens|lawmakers|forces)\b", text):
+    for m in DEMONYM_PLACE.finditer(text):
         word = m.group(1)
         if not _unknown(word, book):
             continue
@@ -81,22 +88,23 @@ _CAPS = r"[A-Z][\w’'-]+"
 # A middle initial inside a full name: "George W. Bush", "John F. Kennedy".
 _INITIAL = r"(?:\s+[A-Z]\.)?"
 # A name with a middle initial is a person's wherever it stands: "Ana M. Ruiz".
-_INITIALLED = re.compile(rf"\b({_CAPS}\s+[A-Z]\.\s+{_CAPS})")
+_INITIALLED = re.compile(rf"([A-Z](?<!\w[A-Z])[\w’'-]+\s+[A-Z]\.\s+{_CAPS})")   # "\b{_CAPS}": see DEMONYM_PLACE
 _REPORTS = r"(?:said|says|told|added|wrote|announced|declared|insisted|denied|confirmed)"
+_REPORTED = re.compile(rf"\b({_CAPS}{_INITIAL}\s+{_CAPS})(?:,[^,]{{1,80}},)?\s+{_REPORTS}\b")
+_REPORT_WORD = re.compile(_REPORTS)           # (in every _REPORTED match: a cheap test first)
 
 
 def person_words(texts: list[str], book: Book) -> None:
     """Learn the words of people's full names in an article, read before its places."""
     words = book.__dict__.setdefault("_person_words", set())
-    title = _unit_patterns()[4][1]
     for text in texts:
-        for m in title.finditer(text):
+        for m in unit_matches(book, 4, text):
             name = re.match(rf"\s+({_CAPS}(?:{_INITIAL}\s+{_CAPS}){{1,3}})", text[m.end():])
             if name:
                 words.update(_bare_word(w) for w in name.group(1).split() if not w.endswith("."))
         for m in _INITIALLED.finditer(text):
             words.update(_bare_word(w) for w in m.group(1).split() if not w.endswith("."))
-        for m in re.finditer(rf"\b({_CAPS}{_INITIAL}\s+{_CAPS})(?:,[^,]{{1,80}},)?\s+{_REPORTS}\b", text):
+        for m in _REPORTED.finditer(text) if _REPORT_WORD.search(text) else ():
             words.update(_bare_word(w) for w in m.group(1).split() if not w.endswith("."))
     t = _tables()
     words.difference_update(w for w in list(words) if w in t["places"] or w in t["not_names"] or w.lower() in t["bodies"])
@@ -171,10 +179,9 @@ def home_place(texts: list[str], book: Book) -> str | None:
     dated = dateline_place(texts[0], book) if texts else None
     if dated:
         counts[dated] = DATELINE_WEIGHT
-    static = _unit_patterns()[2][1]
     for i, text in enumerate(texts):
         learn_places(text, book)
-        matches = [(m, _tables()["places"].get(m.group())) for m in static.finditer(text)]
+        matches = [(m, _tables()["places"].get(m.group())) for m in unit_matches(book, 2, text)]
         if book.places:
             matches += [(m, book.places.get(m.group())) for m in _dynamic(book).finditer(text)]
         for m, name in matches:
@@ -276,6 +283,8 @@ PREFIXED_PLACE = re.compile(r"\b(?:New|Nueva|Nuevo|Baja)\s+[A-Z][\w’'-]+(?:\s+
 def prefixed_places(text: str):
     """(start, end, name) of each place named by a listed one under a prefix: "New Mexico" is a
     place of its own (a state, a province), not the country it contains."""
+    if "New" not in text and "Nuev" not in text and "Baja" not in text:
+        return                                # (a cheap test first: most sentences have no prefix)
     for m in PREFIXED_PLACE.finditer(text):
         tail = m.group().split(None, 1)[1]
         if tail in _tables()["places"] or tail.split()[0] in _tables()["places"]:
@@ -300,6 +309,8 @@ def county_name(name: str) -> str:
 
 def _counties(text: str):
     """(start, end, name) of each county named in the sentence, leading sentence words left out."""
+    if "County" not in text:
+        return                                # (a cheap test first: most sentences name no county)
     for m in COUNTY.finditer(text):
         words = m.group().split()
         while len(words) > 2 and words[0] in _tables()["not_names"]:

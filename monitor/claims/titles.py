@@ -10,7 +10,8 @@ import re
 from functools import lru_cache
 
 from ..records import Actor
-from .names import (MAX_NAME_WORDS, SUBJECT_VERB, Book, Mention, _canon, _lex, _tables, _unit_patterns,
+from .. import lexicon
+from .names import (MAX_NAME_WORDS, SUBJECT_VERB, Book, Mention, _canon, _lex, _lowered, _tables, _unit_patterns,
                     body_actor, key_of, person_key, place_actor)
 from .places import _sentence_place, article_country, is_person_word
 
@@ -69,10 +70,16 @@ PORTFOLIO = re.compile(r"\b(?:[Ss]ecretary|[Mm]inister|[Dd]irector|[Cc]ommission
                        r"(?=\s*[,.;:)]|\s+(?:said|says|told|who|whose|has|had|was|is)\b)")
 
 
+# Every PORTFOLIO match holds one of these.
+PORTFOLIO_WORDS = ("ecretary", "inister", "irector", "ommissioner")
+
+
 def portfolios(text: str):
     """(start, end, generic body) of each office named by its portfolio. A portfolio the lexicon
     knows keeps its name ("minister of health": the health ministry); another is a department of
     its words ("secretary of public safety": the public safety department)."""
+    if not any(word in text for word in PORTFOLIO_WORDS):
+        return                                # (a cheap test first: most sentences name no office)
     generic = _tables()["generic"]
     for m in PORTFOLIO.finditer(text):
         words = m.group(1)
@@ -145,7 +152,7 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
     start = group[0][0]
     known = book.person(key) or (_by_given_name(words[0], book) if len(words) == 1 else None)
     if len(words) == 1 and not (title or fixed or generic or known):
-        if _media_before().search(book.text, 0, start):
+        if _media_in(book.text) and _media_before().search(book.text, 0, start):
             actor = Actor(((f"b:unknown/{key_of(words[0])}", words[0]),))
             book.note(actor)                  # "the daily Ekho": an outlet, a body of its own
             return Mention(start, end, actor, "body")
@@ -200,6 +207,25 @@ def _not_a_country(text: str, start: int, word: str) -> bool:
 DEMONYM = re.compile(r"(?:ian|ean|ese|ish)$")
 
 
+@lru_cache(maxsize=16)
+def _media_in(text: str) -> bool:
+    """Whether a sentence holds a word of the media at all: _media_before reads the sentence
+    up to each lone name, and most sentences hold none. Looked for in lower case (see
+    names.Prefiltered), or as _media_before looks when that cannot be done."""
+    words, lowered = _media_words(), _lowered(text)
+    if words is None or lowered is None:
+        return re.search(rf"(?:{'|'.join(_lex()['words']['media'])})", text, re.I) is not None
+    return words.search(lowered) is not None
+
+
+@lru_cache(maxsize=1)
+def _media_words() -> re.Pattern | None:
+    try:
+        return lexicon.lowered_pattern(rf"(?:{'|'.join(_lex()['words']['media'])})")
+    except ValueError:                        # a cased letter beyond ASCII
+        return None
+
+
 @lru_cache(maxsize=1)
 def _media_before() -> re.Pattern:
     """'the business daily Ekho', 'the Telegram channel Ekho': an outlet named after what it is."""
@@ -235,9 +261,8 @@ def _by_given_name(word: str, book: Book) -> Actor | None:
     """'Najib said' after 'Prime Minister Najib Razak', 'Kim said' after 'Kim Jong Un', 'Ruiz
     said' after 'Ana Ruiz' (keyed whole: person_key): the one person of the article whose
     name begins or ends with the word."""
-    people = {a.key: a for a in book.seen if a.key.startswith("p:") and len(a.name.split()) > 1
-              and word in (a.name.split()[0], a.name.split()[-1])}
-    return next(iter(people.values())) if len(people) == 1 else None
+    people = book.seen_index()[1].get(word)     # the people of book.seen so named: key -> the last met
+    return next(iter(people.values())) if people and len(people) == 1 else None
 
 
 def _sentence_government(book: Book, before: int) -> str | None:
@@ -253,7 +278,10 @@ def _sentence_government(book: Book, before: int) -> str | None:
 def _bare(word: str) -> str:
     """'Putin’s' -> 'Putin', 'Campbell.' -> 'Campbell' (but 'J.' stays an initial)."""
     word = word.removesuffix("’s").removesuffix("'s").rstrip("’'")
-    return word if re.fullmatch(r"[A-Z]\.", word) else word.rstrip(".")
+    return word if INITIAL.fullmatch(word) else word.rstrip(".")
+
+
+INITIAL = re.compile(r"[A-Z]\.")
 
 
 def _body_levels(fixed, body, place, home=None) -> tuple:
