@@ -166,14 +166,16 @@ def _anaphors() -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _quick() -> re.Pattern:
-    """Any word a course is written with at all: most sentences hold none."""
-    return re.compile(r"\b(?:" + "|".join(_lex()["words"]["quick"]) + ")", re.I)
+    """Any word a course is written with at all: most sentences hold none. Searched in the
+    sentence lowered, without IGNORECASE: a case-insensitive alternation is tried branch by
+    branch at every word (0.63 against 0.2 ms an article on the benchmark pages)."""
+    return lexicon.lowered_pattern(r"\b(?:" + "|".join(_lex()["words"]["quick"]) + ")")
 
 
 def courses(sentence: Sentence, found: list[Mention], taken: set[str]) -> list[Position]:
     """Course-of-action positions of one sentence; actors in `taken` already hold one."""
     text = sentence.text
-    if not _quick().search(text):
+    if not _quick().search(text.lower()):
         return []
     hits = _predicate_hits(text) + _governed_hits(text)
     hits += _subject_hits(text, hits) + _anaphor_hits(text)
