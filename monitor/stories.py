@@ -2,11 +2,14 @@
 
 An article joins the stored story whose salient terms (places, people, other proper names)
 it shares most, or starts a new one. The names of its title and lead count more than the
-ones its body mentions in passing. A story it shares enough with joins it if the story had
-news in the last month; a story quiet for longer (an investigation's report a year on, a
-review months later) only if the match is strong and rests on names few stories hold (the
-flight, the place, the victim). Part of the diff stage: the subject and topic keys start
-with the story's id. `python -m bench.stories` measures splits and merges.
+ones its body mentions in passing (when the reading of the whole article names them too:
+the lead read alone takes a title-case headline's words for names). A story it shares enough
+with joins it if the story had news in the last month; a story quiet for longer (an
+investigation's report a year on, a review months later) only if the match is strong and
+rests on names few stories hold (the flight, the place, the victim). Of several stories it
+fits, it joins the one whose own main names it holds. Part of the diff stage: the subject
+and topic keys start with the story's id. `python -m bench.stories` measures splits and
+merges.
 """
 from __future__ import annotations
 
@@ -15,9 +18,11 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
+from . import lexicon
 from .records import Article, Claims
 
 # Weighted share of an article's names a story must hold for the article to join it, when
@@ -84,14 +89,41 @@ def assign(claims: Claims, store) -> int:
 def article_terms(claims: Claims) -> dict[str, float]:
     """The article's names with their weights: its ARTICLE_TERMS most frequent ones weigh 1,
     those of its title and lead paragraph LEAD_WEIGHT (these are what it is about; the claim
-    stage reads them as it reads the text: Claims.lead_terms)."""
+    stage reads them as it reads the text: Claims.lead_terms).
+
+    A name of the title or lead weighs LEAD_WEIGHT only when the claim stage's reading of the
+    whole article (Claims.terms) names it too. The lead is read alone, without the article's
+    context, and it also takes words that are no names there: the capitalised words of a
+    title-case headline ('... As Waters Rise, Minister Says'), a given name apart from its
+    surname ('Anselm' of 'Anselm Roderick'). Such a term still counts, as one name of the
+    body: a flight number only the title gives is still the article's. A generic body of no
+    country ('the government', 'the military') never weighs as a lead name (see _nameless)."""
     weights: dict[str, float] = {}
     for term in claims.terms[:ARTICLE_TERMS]:
         weights.setdefault(normal(term), 1.0)
+    named = {normal(t) for t in claims.terms}
     for term in claims.lead_terms:
-        if normal(term):
-            weights[normal(term)] = LEAD_WEIGHT
+        name = normal(term)
+        if not name or _nameless(name):
+            continue
+        if name in named:
+            weights[name] = LEAD_WEIGHT
+        else:
+            weights.setdefault(name, 1.0)
     return weights
+
+
+@lru_cache(maxsize=1)
+def _generic_bodies() -> frozenset[str]:
+    return frozenset(normal(name) for name in lexicon.load("actors")["generic_bodies"])
+
+
+def _nameless(term: str) -> bool:
+    """A generic body of no known country ('unknown/government' for "the government", "the
+    military"): a common noun, not a name, so it tells no event from another. It weighs 1
+    when it is among the article's ARTICLE_TERMS most frequent names, never LEAD_WEIGHT."""
+    country, _, body = term.partition("/")
+    return country == "unknown" and body in _generic_bodies()
 
 
 _DOUBLE = re.compile(r"(\w)\1+")
@@ -151,8 +183,9 @@ def _share(weights: dict[str, float], story_terms, spread: dict) -> float:
 def _central(weights: dict, held: dict, spread: dict, shares: dict, among: set, store) -> dict:
     """Of the stories among `among` that the article could join, the one whose own main names
     it shares: a long story holds many names in passing (every country that sent aid), and
-    those should not draw an article away from the story it is about. Reads the CENTRAL best
-    by plain share."""
+    those should not draw an article away from the story it is about. Both ways: the article's
+    names weighed by how much the story rests on them, times the part of the story's main
+    names the article holds. Reads the CENTRAL best by plain share."""
     ranked = sorted((s for s in among if s in shares), key=lambda s: (-shares[s], s))
     fit = [s for s in ranked if shares[s] >= JOIN_SHARE][:CENTRAL]
     best, best_score = None, -1.0
@@ -162,6 +195,12 @@ def _central(weights: dict, held: dict, spread: dict, shares: dict, among: set, 
         top = max(counts.values(), default=1) or 1
         score = sum(_weight(t, weights, spread) * math.sqrt(min(1.0, counts.get(t, 0) / top)) for t in weights
                     if t in held[story_id])
+        # ... and how much of the story's own main names the article holds: a story that
+        # holds the article's names only in passing (a country one of its articles mentioned,
+        # an outlet's name in one byline) is not the one it is about. As many of the story's
+        # names as an article brings (ARTICLE_TERMS), so that like is compared with like.
+        main = counts.most_common(ARTICLE_TERMS)
+        score *= sum(n for t, n in main if t in weights) / (sum(n for _, n in main) or 1)
         if score > best_score:
             best, best_score = story, score
     return best
