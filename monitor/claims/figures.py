@@ -129,7 +129,9 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     multiplied = numbers.multiplied(text[q.number_start:]) if q.number_start >= 0 else None
     value, end = (multiplied[0], q.number_start + multiplied[1]) if multiplied else (q.value, q.end)
     counted = _counted(text, q, end, multiplied is not None)
-    if counted is None or _background(text, q, year, counted[0]) or _year_like(q, counted):
+    if counted is None or _background(text, q, year, counted[0]) or _year_like(q, counted) or _day_of_month(text, q) \
+            or SAMPLE_BEFORE.search(text, max(0, q.start - 20), q.start) \
+            or INCREMENT_BEFORE.search(text, max(0, q.start - 40), q.start) or INCREMENT_AFTER.match(text, end):
         return None, end
     cls, unit, noun_end, modifiers = counted
     low, high = (q.low, q.high) if not multiplied else (None, None)
@@ -142,6 +144,25 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     quote = text[q.start:noun_end].strip()
     return Figure(cls, who, place, value, low, high, q.qualifier, q.vague, unit, source,
                   text, quote, past), end
+
+
+# "the April 25 earthquake killed ...": a day of a month, not a count.
+MONTH_BEFORE = re.compile(r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+                          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+$")
+# "a sample of nearly 6,000 ballots": the size of a sample, not a count of what it samples.
+SAMPLE_BEFORE = re.compile(r"\b(?:sample|survey|poll)\s+of\s+$", re.I)
+# An increment is no total (issue 14, class 4): "a net gain of just six votes", "trimmed the
+# lead by about 200", "18 more bodies were found"; the total it implies alerts only where stated.
+INCREMENT_BEFORE = re.compile(r"\b(?:net\s+)?(?:gain|increase|rise|drop|fall|loss)\s+of\s+(?:just\s+|only\s+|about\s+|some\s+)?$|"
+                              r"\b(?:gained|picked\s+up|trimmed|narrowed|widened|cut)\s+(?:[\w’'-]+\s+){0,3}?by\s+(?:just\s+|only\s+|about\s+|some\s+)?$", re.I)
+INCREMENT_AFTER = re.compile(r"\s+more\b", re.I)
+# The last day a month has.
+MONTH_DAYS = 31
+
+
+def _day_of_month(text: str, q: numbers.Quantity) -> bool:
+    return not q.vague and q.qualifier is None and q.value <= MONTH_DAYS and \
+        bool(MONTH_BEFORE.search(text, max(0, q.start - 12), q.start))
 
 
 def _counted(text: str, q: numbers.Quantity, end: int, multiplied: bool):
