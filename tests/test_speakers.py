@@ -143,6 +143,12 @@ def test_courts_hospitals_and_airlines_have_no_government_above_them():
         assert not any(key.startswith("g:") for key, _ in body.actor.levels), phrase
 
 
+def test_a_countys_canvassing_board_counts_at_its_countys_level():
+    found, _ = mentions_of("Eastvale County's canvassing board voted on Friday to begin a hand count.")
+    board = next(m for m in found if m.kind == "body")
+    assert [key for key, _ in board.actor.levels][-1] == "g:eastvale"
+
+
 # ---- (f) a foreign leader is not the host country's ------------------------------------
 
 def test_a_leader_without_a_country_takes_the_one_the_article_gives_him():
