@@ -305,3 +305,8 @@ def test_a_request_to_do_something_is_that_course_and_the_request_is_the_course_
     assert found and found[0].stance == "considers" and found[0].action == "supply"
     later = [p for p in positions_of('"We are weighing the request seriously," the Kremlin said.') if p.scale == "action"]
     assert later and later[0].action == "course"      # joins the story's latest named course in diff
+
+
+def test_the_subject_of_likely_to_is_judged_not_the_judge():
+    found = read("The Pentagon said the Kremlin was highly likely to be responsible for the attack.")
+    assert ("Kremlin", "likely") not in found and ("Pentagon", "likely") in found

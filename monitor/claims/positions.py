@@ -49,6 +49,8 @@ ADVERB_CUE = re.compile(r"(?:most |very |highly )?(?:probabl[ey]|likely|apparent
 FRAME_AFTER = re.compile(r"\s*,?\s*(?:[\w.’'-]+\s+){1,5}?(?:said|says|told|added|wrote)\b", re.I)
 # "no other explanation for the poisoning than a state's involvement": the proposition follows "than".
 ONLY_EXPLANATION = re.compile(r"\b(?:than|other than|except)\b\s*[“\"]?", re.I)
+# "X was (highly) likely to ...": X is the subject of the judged proposition, not its holder.
+RAISED = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$", re.I)
 # "Asked (directly) whether poisoning was the cause, he said ...": the answer is about the question.
 ASKED = re.compile(r"\s*(?:when\s+)?asked\s+(?:\w+\s+){0,4}?(?:whether|if|about)\s+(?P<question>[^,;]{3,160}),", re.I)
 ADVOCACY = re.compile(r"\b(should|must|ought to|needs? to|has to|have to)\s+(\w+ly\s+)?$", re.I)
@@ -267,6 +269,9 @@ def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> lis
     if match.group().lower().endswith("ed") and \
             re.search(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?$", text[:match.start()]):
         return []                             # a passive: "X is believed to" says nothing of X's stance
+    if RAISED.search(text[:match.start()]) and re.match(r"\s+to\s+\w", text[match.end():]):
+        speaker = holder_of(text, match.start(), found)   # "said Russia was highly likely to be responsible":
+        return [speaker] if speaker and scale == "truth" else []   # Russia is what is judged, not who judges
     inside = [s for s in speakers(text, found) if match.start() < s[0] < match.end()]
     if inside:
         return [inside[0][2].actor]           # "the report established, the minister said, that ...": the minister
