@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import ChainMap
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .. import lexicon
+from .prefilter import Prefiltered, _lower_lead, _lowered  # noqa: F401 (re-exported to the claim modules)
 from ..records import Actor, Directory
 
 
@@ -40,148 +39,7 @@ SUBJECT_VERB = re.compile(r"^\s*(?:,[^,]{0,80},\s*)?(?:on\s+\w+day\s+)?(?:has|ha
                           r"thought|knew|kept|left|brought|found|built|spoke|wrote|ran|struck|hit|shot|fell|rose|\w+ed|\w+s)\b")
 
 
-@dataclass(frozen=True)
-class Mention:
-    start: int
-    end: int
-    actor: Actor
-    kind: str               # person | body | place | pronoun | anonymous | group
-    also: tuple = ()        # a group's other members ("the two ministers": the second one)
-
-
-@dataclass
-class Book:
-    """People and bodies met so far: in this article, and from the store's directory."""
-
-    known: Directory = field(default_factory=Directory)       # what the store knows: read, never written
-    seen: list[Actor] = field(default_factory=list)            # this article, in order
-    titles: dict[str, str] = field(default_factory=dict)       # person key -> title words
-    learned: dict[str, Actor] = field(default_factory=dict)    # people this article taught us
-    subjects: list[Actor] = field(default_factory=list)        # bodies and places that led a sentence
-    places: dict[str, str] = field(default_factory=dict)       # places learned from the text: alias -> name
-    aliases: dict[str, Actor] = field(default_factory=dict)    # acronyms of bodies: "NDMA" -> actor
-    home: str | None = None                                    # the article's main country
-    text: str = ""                                             # the sentence being read
-    texts: list[str] = field(default_factory=list)             # the article's sentences, when known
-    index: int = -1                                            # the place of `text` in `texts`
-    found: list = field(default_factory=list)                  # the mentions of `text`
-    previous: tuple = ("", [])                                 # the sentence before: (text, mentions)
-    quoted: tuple = (-1, None)                                 # (sentence index, speaker) of the last quote read
-    inside: int = 0                                            # sentences a quote has run on into `text` (0: none)
-    read: int = 0                                              # sentences read so far
-    marks: tuple = (0, 0)                                      # len(seen) when the previous and this sentence began
-    scene: tuple = (-2, None)                                  # (sentence, country) of the last country that acted
-    spoke: tuple = (-9, None)                                  # (sentence, person) of the last person who spoke
-
-    def __post_init__(self):
-        # This article's own places and acronyms over the store's: what it learns is written
-        # to the first map and never reaches the store's directory until it is saved.
-        if not isinstance(self.known, Directory):
-            self.known = Directory(self.known)
-        self.places = ChainMap(dict(self.places), self.known.places)
-        self.aliases = ChainMap(dict(self.aliases), self.known.aliases)
-
-    def scratch(self) -> "Book":
-        """A copy to read a later sentence with, ahead of its turn: what it learns (people,
-        places, acronyms) stays in the copy."""
-        copy = Book.__new__(Book)
-        copy.__dict__.update(self.__dict__)
-        copy.__dict__.pop("_phrases", None)   # the index of the article's own places: rebuilt from the copy's
-        copy.__dict__.pop("_seen_index", None)  # the index of `seen`: rebuilt from the copy's
-        copy.seen, copy.subjects = list(self.seen), list(self.subjects)
-        copy.titles, copy.learned = dict(self.titles), dict(self.learned)
-        copy.places = ChainMap(dict(self.places.maps[0]), *self.places.maps[1:])
-        copy.aliases = ChainMap(dict(self.aliases.maps[0]), *self.aliases.maps[1:])
-        copy.texts, copy.index = [], -1
-        return copy
-
-    def advance(self, text: str) -> None:
-        """Start reading `text`: the sentence read so far becomes the previous one."""
-        self.previous = (self.text, self.found)
-        self.found = []
-        self.read += 1
-        self.marks = (self.marks[1], len(self.seen))
-        if self.index + 1 < len(self.texts) and self.texts[self.index + 1] == text:
-            self.index += 1
-            opened = bool(self.inside) != bool(len(QUOTE_MARK.findall(self.text)) % 2)
-            self.inside = self.inside + 1 if opened and self.index > 0 else 0
-            if self.inside > QUOTE_SENTENCES:
-                self.inside = 0               # a stray mark, not a quote: no passage runs on so long
-        else:
-            self.texts, self.index, self.inside = [], -1, 0   # read out of order (a title, a lead)
-        self.text = text
-        _CURRENT[0] = self
-
-    def neighbour(self, step: int) -> str | None:
-        """The sentence `step` places after the one being read (before it, when negative)."""
-        i = self.index + step
-        return self.texts[i] if self.index >= 0 and 0 <= i < len(self.texts) else None
-
-    def person(self, key: str) -> Actor | None:
-        actor = self.seen_index()[0].get(key)
-        if actor is not None:
-            return actor
-        return self.learned.get(key) or self.known.get(key)
-
-    def seen_index(self) -> tuple[dict, dict]:
-        """`seen` indexed, brought up to date with what was met since the last call: the last
-        actor met under each key, and the people named in more than one word by their first
-        and by their last word (key -> the last actor met so named, keys in the order first
-        met). Looking through `seen` for every name read cost the article's length per name.
-        `seen` only grows; a book's scratch copy has a list of its own and an index of its own."""
-        cached = self.__dict__.get("_seen_index")
-        seen = self.seen
-        if cached is None or cached[0] is not seen or cached[1] > len(seen):
-            cached = [seen, 0, {}, {}]
-            self.__dict__["_seen_index"] = cached
-        _, done, last, by_word = cached
-        if done < len(seen):
-            for actor in seen[done:]:
-                key = actor.key
-                last[key] = actor
-                if key.startswith("p:"):
-                    words = actor.name.split()
-                    if len(words) > 1:
-                        by_word.setdefault(words[0], {})[key] = actor
-                        if words[-1] != words[0]:
-                            by_word.setdefault(words[-1], {})[key] = actor
-            cached[1] = len(seen)
-        return last, by_word
-
-    def note(self, actor: Actor, title: str | None = None) -> None:
-        self.seen.append(actor)
-        if actor.key.startswith("p:"):
-            if len(actor.levels) > 1 or actor.key not in self.learned:
-                self.learned[actor.key] = actor
-            if title:
-                self.titles[actor.key] = title
-
-    def last(self, kind: str, title: str | None = None) -> Actor | None:
-        for actor in reversed(self.seen):
-            is_person = actor.key.startswith("p:")
-            if kind == "person" and not is_person or kind == "body" and is_person:
-                continue
-            if title and title not in self.titles.get(actor.key, ""):
-                continue
-            return actor
-        return None
-
-
-QUOTE_MARK = re.compile(r"[\"“”]")
-# A quoted passage runs on across at most this many sentences: reporters name the speaker
-# within a quote's first two or three sentences, so a mark left open longer is a stray one.
-QUOTE_SENTENCES = 3
-
-
-# The book of the sentence being read: attribution asks it for the sentences around a quote
-# whose speaker the sentence does not name. One claim stage reads one article at a time.
-_CURRENT: list = [None]
-
-
-def current_book(text: str) -> Book | None:
-    """The book reading `text` now, if any."""
-    book = _CURRENT[0]
-    return book if book is not None and book.text == text else None
+from .book import _CURRENT, QUOTE_MARK, QUOTE_SENTENCES, Book, Mention, current_book  # noqa: E402,F401 (re-exported)
 
 
 @lru_cache(maxsize=1)
@@ -232,82 +90,6 @@ def unit_matches(book: "Book", index: int, text: str) -> list[re.Match]:
     if found is None:
         found = scans[(index, text)] = list(_unit_patterns()[index][1].finditer(text))
     return found
-
-
-class Prefiltered:
-    """A pattern that starts with lookbehinds (or \\b), searched in two steps, with the
-    matches the pattern itself gives. Lookbehinds first keep the regex engine from scanning
-    for the alternation's first letters, so it tried them at every character of every
-    sentence (the place pattern: 0.57 ms an article). Here `lead`, which matches wherever the
-    whole pattern does (its alternation alone), is scanned for fast, and the whole pattern is
-    tried only where `lead` matched, from the leftmost such place on, as the whole pattern's
-    own search would have tried it (a lookbehind sees the text before `pos`, as there).
-
-    `shifted`: `lead` starts one character before the whole pattern (the character its
-    lookbehind allows), so a match at the very start of the text is tried directly.
-    `lowered`: `lead` is in lower case and searched in the text lowered (an IGNORECASE
-    alternation is tried branch by branch at every word; a lower-case one is skipped by its
-    first letters); a text holding a character that lower-casing would lengthen or that
-    IGNORECASE matches to an ASCII letter (numbers.FOLDS_TO_ASCII) is searched plainly."""
-
-    def __init__(self, pattern: re.Pattern, lead: re.Pattern, shifted: bool = False, lowered: bool = False):
-        self.whole, self.lead, self.shifted, self.lowered = pattern, lead, shifted, lowered
-        self.pattern, self.flags = pattern.pattern, pattern.flags
-
-    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
-        return next(self.finditer(text, pos, endpos), None)
-
-    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
-        endpos = len(text) if endpos is None else min(endpos, len(text))
-        pos = max(pos, 0)
-        target = text
-        if self.lowered:
-            target = _lowered(text)
-            if target is None:
-                yield from self.whole.finditer(text, pos, endpos)
-                return
-        lead, whole, shift = self.lead.search, self.whole.match, int(self.shifted)
-        if shift and pos == 0:                # no character before the start: tried as it is
-            match = whole(text, 0, endpos)
-            if match is not None:
-                yield match
-                pos = match.end() if match.end() > 0 else 1
-        while (hit := lead(target, max(pos - shift, 0), endpos)) is not None:
-            start = hit.start() + shift
-            match = whole(text, start, endpos)
-            if match is None:
-                pos = start + 1
-                continue
-            yield match
-            pos = match.end() if match.end() > start else start + 1   # (no phrase is empty)
-
-    def match(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
-        return self.whole.match(text, pos, len(text) if endpos is None else endpos)
-
-
-def _lower_lead(source: str) -> re.Pattern:
-    """lexicon.lowered_pattern, for a pattern of literal phrases (an alternation's: no character
-    classes but escaped ones), with each cased letter beyond ASCII made a dot."""
-    parts = re.split(r"(\\.|\[\^\\w\.\])", source)        # escapes and the leading class stay as written
-    return re.compile("".join(p if p.startswith(("\\", "[^")) else
-                              "".join(c.lower() if c.isascii() else "." if c.lower() != c.upper() else c for c in p)
-                              for p in parts))
-
-
-# Characters beyond ASCII that IGNORECASE matches to an ASCII letter, or that str.lower()
-# lengthens (U+0130): numbers.FOLDS_TO_ASCII.
-_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")
-_LOWERED: list = [("", "")]
-
-
-def _lowered(text: str) -> str | None:
-    """`text` in lower case, character for character (the last one asked for is kept: the
-    patterns of a sentence ask for it in turn), or None when lower-casing would not do."""
-    entry = _LOWERED[0]
-    if entry[0] is not text:
-        entry = (text, text.lower() if text.isascii() or not _FOLDS.search(text) else None)
-        _LOWERED[0] = entry
-    return entry[1]
 
 
 # A place name inside a longer one, or under a prefix that makes it a side: "New Mexico" is not

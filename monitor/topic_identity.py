@@ -1,0 +1,256 @@
+"""Topic identity, part of the diff stage: which stored proposition a position is about.
+
+A truth statement's proposition is its event class (claims/topics.py, `[predicates]` in
+topics.toml) plus its words; a course of action is its course key. Within a story, statements
+of one class are one topic whatever their words, statements of two classes never are, and a
+statement with no class joins a topic sharing TOPIC_MIN_SHARED content terms. The story's main
+proposition comes from its headlines. Labels read as propositions (docs/positions.md).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .claims import topics as topics_lex
+from .claims.courses import OPEN_COURSE
+from .records import Claims, Position
+
+# Non-entity terms two propositions must share, beyond places, to be one topic: 1 merged
+# unrelated statements on the development stories, 3 split paraphrases (issue 13's log).
+TOPIC_MIN_SHARED = 2
+
+
+def _also_blames(p: Position, topic: dict) -> bool:
+    """'the missile was launched from an area held by the rebels' states the event and who did
+    it: the statement counts on the topic of who was behind it too."""
+    return p.scale == "truth" and not p.action and _topic_class(topic) != BLAME and \
+        topics_lex.names(_clause_with_cue(p), BLAME)
+
+
+def _clause_with_cue(p: Position) -> str:
+    return f"{p.cue} {p.topic_text}"
+
+
+def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id: int, claims: Claims,
+               cls: str | None = None) -> dict:
+    """The stored proposition this position is about, or a new one.
+
+    A truth statement's proposition is its event-predicate class (topics.predicate) plus its
+    words: two statements of different classes are different topics whatever words they share.
+    The story's main topic is the proposition of the headlines (the class of the article's
+    title and first sentence); statements with no proposition of their own ("it is not true",
+    "we do not know yet") attach to it. Background statements never seed it."""
+    if p.action == OPEN_COURSE:             # "ruled it out": the story's open course, the latest named
+        named = [t for t in topics if t["scale"] == "action" and t["action"] not in (None, OPEN_COURSE)]
+        if named:
+            return max(named, key=lambda t: t["id"])
+    cls = cls or _class_of(p)
+    if p.prospect and cls in MODAL_BLIND:     # "the real toll may be higher": a judgement, not a prospect
+        p = replace(p, prospect=False)
+    same = [t for t in topics if t["scale"] == p.scale and (t["action"] or None) == p.action
+            and (bool(t["prospect"]) == p.prospect or (cls in MODAL_BLIND and _topic_class(t) == cls))]
+    if cls in OPEN:                         # "cannot confirm the cause": the story's open causal question
+        causal = [t for t in same if _topic_class(t) in CAUSES + OPEN]
+        if causal:
+            return causal[-1]
+        return _new_topic(store, topics, story_id, article_id, p, main=False, cls=QUESTION)
+    if p.scale == "truth" and not p.prospect and cls is None and _content_free(p):
+        causal = [t for t in same if _topic_class(t) in CAUSES + OPEN]
+        if causal:                          # "we cannot say yet": most often the open question of the cause
+            return causal[-1]
+    if p.scale == "truth" and not p.prospect and cls is None and (_bare_anaphor(p) or _content_free(p)):
+        main = next((t for t in same if t["main"]), None)
+        if main is None:
+            head = _headline_class(claims, store, story_id)
+            main = next((t for t in same if head and _topic_class(t) == head), None) or \
+                next((t for t in reversed(same) if _topic_class(t) in CAUSES), None)
+            if main is not None:
+                main["main"] = 1
+                store.update_topic(main["id"], main=1)
+        if main is not None:
+            return main
+        return _new_topic(store, topics, story_id, article_id, p, main=not p.past,
+                          cls=_headline_class(claims, store, story_id), extra=claims.terms[:10])
+    best = max((t for t in same if _matches(p, t, cls)),
+               key=lambda t: (_topic_class(t) == cls, _shared(p.topic_terms, t["terms"])), default=None)
+    if best is not None:
+        if _topic_class(best) == QUESTION and cls is not None:    # the open question gets its answer's class
+            best["terms"] = sorted((set(best["terms"]) - {CLASS_MARK + QUESTION}) | {CLASS_MARK + cls})
+            store.update_topic(best["id"], terms=best["terms"], label=_label(p, cls), vague_label=0)
+            best.update(label=_label(p, cls), vague_label=0)
+        if best["main"] and best.get("vague_label") and cls is not None:
+            best.update(label=_label(p, cls), vague_label=0)
+            store.update_topic(best["id"], label=best["label"], vague_label=0)
+        return best
+    is_main = (p.scale == "truth" and not p.prospect and not p.past and cls is not None
+               and cls == _headline_class(claims, store, story_id) and not any(t["main"] for t in same))
+    return _new_topic(store, topics, story_id, article_id, p, main=is_main, cls=cls)
+
+
+# The mark a topic's predicate class carries among its terms.
+CLASS_MARK = "%"
+# The class of a statement about the open question itself ("cannot confirm the cause").
+QUESTION = "question"
+# Classes that answer the causal question: the first of them to arrive takes over its topic.
+CAUSES = ("shootdown", "explosion", "poison", "malfunction")
+# Who was behind an event: a statement naming the event and its author counts on both.
+BLAME = "behind"
+# Classes whose modals are epistemic: "the toll may be higher", "he could have been poisoned",
+# "survivors might still be found" judge what is, they are no prospect of what would happen
+# (unlike "troops could be sent" or "he would win a runoff"), so a modal never splits them.
+MODAL_BLIND = ("undercount", "survivors", "poison", "malfunction", "request", "shootdown", "explosion", "behind", "cause", "question", "failure", "died")
+# Classes whose argument varies within one story: "the dead rose to 135" and "the captain was
+# killed" are two propositions; they are one topic only when they share a content word too.
+ARGUED = ("died",)
+# Statements on the causal question without a specific answer ("the cause", "an attack", "an
+# accident"): they attach to the story's causal topic, whichever answer it carries.
+OPEN = (QUESTION, "cause")
+
+
+# "he said," / "the minister told reporters," inside a quote: no part of the proposition.
+REPORTING_FRAME = re.compile(r"(?:^|,)\s*(?:he|she|they|it|we|(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*)\s+"
+                             r"(?:said|says|added|told\s+\w+)\s*(?:,|$)")
+
+
+def _class_of(p: Position) -> str | None:
+    """The class of the cue and the proposition's first clause: "have not lost | this election,
+    and we will not accept a result built on ..." is about the victory, not what follows."""
+    if p.scale != "truth" or p.action:
+        return None
+    clause = _clause(p)
+    if not topics_lex.words(REPORTING_FRAME.sub(" ", clause)) and p.stance != "unconfirmed" and not p.anaphoric:
+        clause = p.sentence                 # "the chance of anyone alive is | near zero": the proposition came first
+    return topics_lex.predicate(f"{p.cue} {clause}")
+
+
+def _clause(p: Position) -> str:
+    """The proposition's first clause, without the reporting frame."""
+    text = REPORTING_FRAME.sub(" ", p.topic_text).strip(" ,.;:\"“”'’")
+    return re.split(r",(?!\d)|[;:()\u2014]| but | and (?:we|he|she|they|it|the)\b", text, maxsplit=1)[0]
+
+
+# A headline's outcome ("dozens dead as blasts gut the port") is rarely its open question: the
+# event that caused it is, when the headline names one.
+OUTCOMES = ("died",)
+# An anaphoric statement ("denied it", "called that accusation groundless") carries at most this
+# many words of its own; with more it states its own proposition ("denied that the depot held arms").
+ANAPHOR_MAX_WORDS = 2
+
+# Words of a hedge that name no proposition: "nobody knows | yet", "we cannot say | right now".
+HEDGE_FILLER = {"yet", "right", "now", "sure", "certain", "exactly", "time", "point", "stage", "moment", "this"}
+
+
+def _bare_anaphor(p: Position) -> bool:
+    """An anaphor with no proposition of its own: "denied it", "called that accusation groundless"."""
+    clause = re.split(r"[\"”]", re.sub(r"^(?:that|this|it)\s+", "", _clause(p), flags=re.I))[0]
+    return p.anaphoric and len(topics_lex.words(clause)) <= ANAPHOR_MAX_WORDS
+
+
+def _content_free(p: Position) -> bool:
+    """A hedge with no proposition of its own ("nobody knows yet", "too early to say")."""
+    return p.stance == "unconfirmed" and not (set(topics_lex.words(_clause(p))) - HEDGE_FILLER)
+
+
+def _topic_class(topic: dict) -> str | None:
+    return next((t[1:] for t in topic["terms"] if t.startswith(CLASS_MARK)), None)
+
+
+def _headline_class(claims: Claims, store=None, story_id: int | None = None) -> str | None:
+    """The class of the story's open question: as the story's label (its first headline) states
+    it, else as this article's title and lede state it."""
+    if store is not None and story_id is not None:
+        label = (store.story(story_id) or {}).get("label") or ""
+        head = topics_lex.predicate(label, avoid=OUTCOMES)
+        if head is not None and head != QUESTION:
+            return head
+    article = claims.article
+    if article is None:
+        return None
+    lede = next((para for para in article.paragraphs if para.strip()), "") if article.paragraphs else ""
+    first = re.split(r"(?<=[.!?])\s+", lede.strip(), maxsplit=1)[0] if lede else ""
+    head = topics_lex.predicate(article.title or "", avoid=OUTCOMES) or topics_lex.predicate(first, avoid=OUTCOMES)
+    return None if head == QUESTION else head
+
+
+def _matches(p: Position, topic: dict, cls: str | None) -> bool:
+    """Same proposition: an action with a shared object; a fact of the same predicate class;
+    a fact with no class sharing TOPIC_MIN_SHARED terms, one at least not a place. Two classes
+    that differ never match."""
+    if p.action:
+        return _shared(p.topic_terms, topic["terms"]) >= 1 or not topic["terms"]
+    theirs = _topic_class(topic)
+    if cls is not None and theirs == QUESTION:
+        return cls in CAUSES
+    if cls is not None and theirs is not None and cls != theirs:
+        return False
+    content = {t for t in set(p.topic_terms) & set(topic["terms"]) if not t.startswith(("@", CLASS_MARK))}
+    if cls is not None and theirs is not None and not p.prospect:
+        return cls not in ARGUED or bool(content)   # what would happen is compared by its words too
+    return _shared(p.topic_terms, topic["terms"]) >= TOPIC_MIN_SHARED and bool(content)
+
+
+def _shared(terms, others) -> int:
+    return len((set(terms) & set(others)) - {"supply", "deploy"} if terms else ())
+
+
+def _new_topic(store, topics, story_id, article_id, p: Position, main: bool, extra=(), cls: str | None = None) -> dict:
+    terms = set(p.topic_terms) | {"@" + t[2:] for t in extra if t.startswith("g:")}
+    if cls is not None:
+        terms.add(CLASS_MARK + cls)
+    row = {"story_id": story_id, "scale": p.scale, "prospect": int(p.prospect), "action": p.action,
+           "main": int(main), "terms": terms, "label": _label(p, cls), "vague_label": int(p.anaphoric and not _class_label(cls)),
+           "first_article_id": article_id}
+    row["id"] = store.add_topic(row)
+    topics.append({**row, "terms": sorted(terms)})
+    return topics[-1]
+
+
+def _class_label(cls: str | None) -> str | None:
+    return topics_lex.labels().get(cls) if cls else None
+
+
+def _label(p: Position, cls: str | None = None) -> str:
+    """The proposition as people read it. A class whose proposition needs no argument of its
+    own ("an explosion caused it", "survivors can still be found") reads as the lexicon's
+    sentence for it, whatever words the first statement used; otherwise the statement's first
+    clause, without the reporting frame ("he said,"), the complementiser or "whether", at most
+    LABEL_WORDS words."""
+    fixed = topics_lex.course_labels().get(p.action) if p.action else _class_label(cls)
+    if fixed:
+        return fixed
+    text = REPORTING_FRAME.sub(" ", p.topic_text).strip(" ,.;:\"“”'’")
+    if len(text.split()) < LABEL_MIN_WORDS or AUXILIARY_START.match(text):
+        text = f"{_before_cue(p)} {p.cue} {text}".strip()   # "the identities | were established": the subject came first
+    words = text.split()
+    lead = [w.lower() for w in words[:8]]
+    if "that" in lead and topics_lex.predicate(" ".join(words[:lead.index("that")])) is None:
+        words = words[lead.index("that") + 1:]    # "on Oct. 23 that U.S. intelligence had tracked ...": the claim
+    text = re.sub(r"^(?:that|whether|if)\s+", "", " ".join(words), flags=re.I)
+    clause = re.split(r",(?!\d)|[;:()\u2014]| but | and (?:we|he|she|they|it|the)\b", text, maxsplit=1)[0]
+    words = (clause if len(clause.split()) >= 3 else text).split()
+    text = " ".join(words[:LABEL_WORDS]) + (" …" if len(words) > LABEL_WORDS else "")
+    text = text.strip(" ,.;:\"“”'’")
+    if text.count('"') % 2 or text.count("“") != text.count("”"):
+        text = re.sub(r"[\"“”]", "", text)    # a quote the cut left open
+    if p.action and not text.lower().startswith(p.action[:4]):
+        text = f"{p.action}: {text}"
+    return text or p.cue
+
+
+# A proposition read after its cue with fewer words than this, or opening on an auxiliary
+# ("had been reached", "weeks away"), had its subject before the cue: the label takes it.
+LABEL_MIN_WORDS = 3
+AUXILIARY_START = re.compile(r"(?:had|has|have|was|were|is|are|been|be|being)\b", re.I)
+
+
+def _before_cue(p: Position) -> str:
+    """The words of the cue's own clause before it: "no decision | had been reached"."""
+    at = p.sentence.find(p.cue)
+    if at <= 0:
+        return ""
+    head = re.split(r"[,;:“”\"()\u2014]|\b(?:that|said|says|and|but)\b", p.sentence[:at])[-1]
+    return " ".join(head.split()[-LABEL_WORDS // 2:])
+
+
+# A label longer than this is cut: a reader scans it in a list of alerts.
+LABEL_WORDS = 14
