@@ -129,6 +129,7 @@ def _nameless(term: str) -> bool:
 _DOUBLE = re.compile(r"(\w)\1+")
 
 
+@lru_cache(maxsize=65536)
 def normal(term: str) -> str:
     """A term without its kind, accents and doubled letters: the claim stage reads one name as
     a person in one sentence and a place or plain word in the next ('p:lena', 'w:lena'),
