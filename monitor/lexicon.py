@@ -75,3 +75,93 @@ def lowered_pattern(source: str) -> re.Pattern:
         raise ValueError("a pattern holds a cased character beyond ASCII: lower-casing it would change it")
     parts = re.split(r"(\\.|\(\?P<\w+>)", source)       # escapes and group names stay as written
     return re.compile("".join(p if p.startswith(("\\", "(?P<")) else p.translate(ASCII_LOWER) for p in parts))
+
+
+def first_letters(source: str) -> set[str] | None:
+    """The lower-case letters a match of the lexicon pattern `source` can start with (a
+    superset), or None when its start is not a plain letter, a character class of letters, an
+    optional one of them, or a group of such alternatives. It lets a long alternation of cues
+    be tried only at the words that begin with one of its letters."""
+    alternatives = _top_level(source)
+    if len(alternatives) > 1:
+        found: set[str] = set()
+        for alternative in alternatives:
+            letters = first_letters(alternative)
+            if letters is None:
+                return None
+            found |= letters
+        return found
+    head, rest = _head(source)
+    if head is None:
+        return None
+    letters = None
+    if head.startswith("("):
+        if head[1:2] == "?":
+            return None                   # a lookaround or flags: no letter to start on
+        letters = first_letters(head[1:-1])
+    elif head.startswith("["):
+        body = head[1:-1]
+        if body.startswith("^") or "\\" in body:
+            return None
+        letters = {c.lower() for c in _class_chars(body) if c.isalpha()}
+    elif head.isalpha():
+        letters = {head.lower()}
+    if letters is None:
+        return None
+    if rest[:1] in ("?", "*"):            # optional: the rest may start the match too
+        more = first_letters(rest[1:].lstrip("?"))
+        return None if more is None else letters | more
+    return letters
+
+
+def _top_level(source: str) -> list[str]:
+    """`source` split at its top-level '|'."""
+    out, depth, current, i = [], 0, "", 0
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            current, i = current + source[i:i + 2], i + 2
+            continue
+        if c == "[":
+            end = source.index("]", i + 1)
+            current, i = current + source[i:end + 1], end + 1
+            continue
+        depth += {"(": 1, ")": -1}.get(c, 0)
+        if c == "|" and depth == 0:
+            out.append(current)
+            current = ""
+        else:
+            current += c
+        i += 1
+    return out + [current]
+
+
+def _head(source: str) -> tuple[str | None, str]:
+    """The first element of `source` (a letter, a class or a group) and what follows it."""
+    if not source or source[0] in "\\.^$":
+        return None, source
+    if source[0] == "[":
+        end = source.index("]", 1)
+        return source[:end + 1], source[end + 1:]
+    if source[0] == "(":
+        depth = 0
+        for j, c in enumerate(source):
+            if c == "\\":
+                continue
+            depth += {"(": 1, ")": -1}.get(c, 0)
+            if depth == 0:
+                return source[:j + 1], source[j + 1:]
+        return None, source
+    return source[0], source[1:]
+
+
+def _class_chars(body: str) -> set[str]:
+    chars, k = set(), 0
+    while k < len(body):
+        if k + 2 < len(body) and body[k + 1] == "-":
+            chars |= {chr(x) for x in range(ord(body[k]), ord(body[k + 2]) + 1)}
+            k += 3
+        else:
+            chars.add(body[k])
+            k += 1
+    return chars

@@ -80,3 +80,24 @@ def test_quantities_read_in_lower_case_are_those_read_case_insensitively(text):
         assert numbers.find(text) == fast
     finally:
         numbers.FOLDS_TO_ASCII = old
+
+
+def test_first_letters_of_lexicon_patterns():
+    assert lexicon.first_letters("(do|does|did) not (really )?(believe|think)") == {"d"}
+    assert lexicon.first_letters("(still )?hope (of|to|that)") == {"s", "h"}
+    assert lexicon.first_letters("apologi[sz](e|ed)") == {"a"}
+    assert lexicon.first_letters("[Tt]he (offer|request)") == {"t"}
+    assert lexicon.first_letters("(?<!x)ab") is None            # a lookaround: no letter to tell
+
+
+SENTENCE = st.lists(st.sampled_from(["the", "Kremlin", "did", "not", "confirm", "believe", "highly", "likely",
+                                      "said", "no-one", "will", "send", "troops", "re-confirmed", ",", "ruled",
+                                      "out", "possible", "that", "we", "hope", "to"]), max_size=14).map(" ".join)
+
+
+@given(SENTENCE)
+def test_cue_buckets_find_the_sentences_the_whole_alternation_finds(sentence):
+    import importlib
+    cues = importlib.import_module("monitor.claims.cues")
+    lowered = sentence.lower()
+    assert cues._has_cue(lowered) == (cues._any_cue().search(lowered) is not None)

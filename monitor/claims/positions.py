@@ -16,6 +16,7 @@ from ..records import Actor, Position
 from .actors import Mention
 from .anaphora import has_anaphor, is_anaphor
 from .courses import HEARSAY, OPEN_COURSE, courses
+from .cues import _matches
 from .attribution import co_holders, holder_of, quote_at, quote_holder, quote_speaker, speakers, subject_before
 from .sentences import Sentence
 from .topics import cue_terms, predicate, terms
@@ -59,33 +60,6 @@ ADVOCACY = re.compile(r"\b(should|must|ought to|needs? to|has to|have to)\s+(\w+
 @lru_cache(maxsize=1)
 def _lex() -> dict:
     return lexicon.load("stance")
-
-
-# A cue starts a word: no word character or hyphen before it.
-CUE_START = r"(?<![\w-])"
-
-
-@lru_cache(maxsize=1)
-def _cues() -> list[tuple[str, str, re.Pattern, re.Pattern]]:
-    """(scale, stance, fast, exact) per stance. `fast` is the cue pattern in lower case,
-    without IGNORECASE, for the sentence in ASCII lower case: Python's regex engine is several
-    times slower case-insensitively, and most sentences hold no cue. `exact` confirms each
-    hit on the sentence itself, so the match (and the cue's words) are as written."""
-    out = []
-    for scale in ("truth", "action"):
-        for stance, cues in _lex()[scale].items():
-            source = rf"{CUE_START}(?:{lexicon.alternation_regex(cues)})(?![\w-])"
-            out.append((scale, stance, lexicon.lowered_pattern(source), re.compile(source, re.I)))
-    return out
-
-
-@lru_cache(maxsize=1)
-def _any_cue() -> re.Pattern:
-    """Every fast cue pattern under one word-start check: it finds a match exactly where one
-    of them would, and five sentences in six have none (the 181 benchmark pages), which it
-    tells for 16 us against 33 us for the seven patterns one by one."""
-    inner = [fast.pattern.removeprefix(CUE_START) for _, _, fast, _ in _cues()]
-    return re.compile(rf"{CUE_START}(?:{'|'.join(inner)})")
 
 
 @lru_cache(maxsize=1)
@@ -221,20 +195,7 @@ def _own_clause(before: str) -> str:
     return FRONTED_TIME.sub(" ", RELATIVE.sub(" ", before))
 
 
-def _matches(text: str) -> list[tuple[str, str, re.Match]]:
-    """Cue matches, the longest winning where two overlap ('cannot confirm' over 'confirm')."""
-    # (str.lower() is ASCII_LOWER's translation on an ASCII text, several times faster)
-    lowered = text.lower() if text.isascii() else text.translate(lexicon.ASCII_LOWER)
-    if not _any_cue().search(lowered):
-        return []
-    hits = [(scale, stance, exact_match) for scale, stance, fast, exact in _cues() for m in fast.finditer(lowered)
-            if (exact_match := exact.match(text, m.start())) is not None]
-    hits.sort(key=lambda h: (-(h[2].end() - h[2].start()), h[2].start()))
-    kept: list = []
-    for hit in hits:
-        if not any(h[2].start() < hit[2].end() and hit[2].start() < h[2].end() for h in kept):
-            kept.append(hit)
-    return sorted(kept, key=lambda h: h[2].start())
+
 
 
 # A cue inside a condition states nothing yet: "if poisoning were established, there would be
