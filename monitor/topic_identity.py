@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from .claims import topics as topics_lex
 from .claims.courses import OPEN_COURSE
+from .claims.positions import clause_before
 from .records import Claims, Position
 
 # Non-entity terms two propositions must share, beyond places, to be one topic: 1 merged
@@ -248,8 +249,7 @@ def _before_cue(p: Position) -> str:
     at = p.sentence.find(p.cue)
     if at <= 0:
         return ""
-    head = re.split(r"[,;:“”\"()\u2014]|\b(?:that|said|says|and|but)\b", p.sentence[:at])[-1]
-    return " ".join(head.split()[-LABEL_WORDS // 2:])
+    return " ".join(clause_before(p.sentence, at).split()[-LABEL_WORDS // 2:])
 
 
 # A label longer than this is cut: a reader scans it in a list of alerts.

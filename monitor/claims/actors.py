@@ -81,7 +81,7 @@ def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
     for start, end, name in _counties(text):
         take(start, end, "place", name)
         book.places.setdefault(text[start:end], name)
-        book.places.setdefault(name, name)    # "Miami-Dade" after "Miami-Dade County"
+        book.places.setdefault(name, name)    # "Lake-Hollis" after "Lake-Hollis County"
     for start, end, name in prefixed_places(text):
         take(start, end, "place", name)
         book.places.setdefault(name, name)
@@ -129,7 +129,7 @@ def _after_taken(text: str, start: int, end: int, taken) -> int | None:
                 start = b + re.match(r"(?:['’]s)?\s*", text[b:]).end()
             else:
                 return None
-    lead = LEAD_WORDS.match(text, start, end)   # "At Omsk Hospital No. 1 he was": not "At"
+    lead = LEAD_WORDS.match(text, start, end)   # "At Eastvale Hospital No. 1 he was": not "At"
     return lead.end() if lead else start
 
 

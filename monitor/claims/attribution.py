@@ -353,3 +353,13 @@ def quote_at(text: str, pos: int) -> tuple[int, int] | None:
     book = current_book(text)
     inside = bool(book.inside) if book is not None and book.index >= 0 else None
     return next(((a, b) for a, b in _spans(text, inside) if a <= pos < b), None)
+
+
+def quotes_another(text: str, quote: tuple[int, int], pos: int, speaker: Actor, found: list[Mention]) -> bool:
+    """Whether the words at `pos` inside `quote` have a named subject of their own that is not
+    the speaker ('"The capital has not asked for help," the neighbour said'): then what they
+    say of that subject's course is no one's stance here."""
+    inner = subject_before(text, pos, [m for m in found if quote[0] <= m.start < quote[1]])
+    return inner is not None and inner.kind != "pronoun" and \
+        not {k for k, _ in inner.actor.levels} & {k for k, _ in speaker.levels}
+

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from .. import lexicon
 from ..records import Actor, Position
 from .actors import Mention
-from .attribution import THIRD_PERSON, holder_of, quote_at, quote_holder, quote_speaker, subject_before
+from .attribution import THIRD_PERSON, holder_of, quote_at, quote_holder, quote_speaker, quotes_another, subject_before
 from .sentences import Sentence
 
 # The course noun follows its governing verb within this many words: "voted to abandon its
@@ -272,8 +272,7 @@ def _holders(text: str, hit: Hit, found: list[Mention]) -> list[Actor]:
             holder = quote_holder(text, quote, start, found)
             return [holder] if holder else []            # '"The second they ask for it, it will be sent," he said'
         speaker = quote_speaker(text, quote, found) or _introducer(text, quote[0], found)
-        inner = subject_before(text, start, [m for m in found if quote[0] <= m.start < quote[1]])
-        if speaker and inner and inner.kind != "pronoun" and not {k for k, _ in inner.actor.levels} & {k for k, _ in speaker.levels}:
+        if speaker and quotes_another(text, quote, start, speaker, found):
             return []                                    # '"The capital has not asked for help," the neighbour said'
         return [speaker] if speaker else []
     if HEARSAY.search(text[:start]):

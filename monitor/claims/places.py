@@ -292,16 +292,16 @@ def prefixed_places(text: str):
             yield m.start(), m.start() + len(name), name
 
 
-# "Palm Beach County", "Miami-Dade County": a county named as news names it. Counties are
+# "Cedar Point County", "Lake-Hollis County": a county named as news names it. Counties are
 # actors of their own (a local government), never a person ("County" is no surname).
 COUNTY = re.compile(r"\b[A-Z][\w’'-]*(?:[\s-][A-Z][\w’'-]*){0,3}\s+County\b")
-# A county's name without "County" is learned when it is at least this long: "Dade" (4) yes,
+# A county's name without "County" is learned when it is at least this long: "Lake" (4) yes,
 # "Bay" (3) no; a short word is too often something else.
 MIN_COUNTY_SHORT = 4
 
 
 def county_name(name: str) -> str:
-    """A county is keyed and shown by its name without "County" ("Miami-Dade"), as news names it
+    """A county is keyed and shown by its name without "County" ("Lake-Hollis"), as news names it
     once introduced; a short name keeps the word ("Bay County")."""
     short = name.removesuffix(" County")
     return short if len(short) >= MIN_COUNTY_SHORT else name
@@ -314,7 +314,7 @@ def _counties(text: str):
     for m in COUNTY.finditer(text):
         words = m.group().split()
         while len(words) > 2 and words[0] in _tables()["not_names"]:
-            words.pop(0)                      # "The Palm Beach County board", "In Leon County"
+            words.pop(0)                      # "The Cedar Point County board", "In Avon County"
         name = " ".join(words)
         yield m.end() - len(name), m.end(), county_name(name)
 

@@ -17,7 +17,7 @@ from .actors import Mention
 from .anaphora import has_anaphor, is_anaphor
 from .courses import HEARSAY, OPEN_COURSE, courses
 from .cues import _matches
-from .attribution import co_holders, holder_of, quote_at, quote_holder, quote_speaker, speakers, subject_before
+from .attribution import co_holders, holder_of, quote_at, quote_holder, quote_speaker, quotes_another, speakers, subject_before
 from .sentences import Sentence
 from .topics import cue_terms, predicate, terms
 
@@ -184,7 +184,7 @@ def _reported_requests(sentence: Sentence, found: list[Mention]) -> list[Positio
     return [replace(_position(sentence, made, "truth", "confirms", None, holder, found), past=False)]
 
 
-# Parts of the words before a course cue that date something else: a relative clause ("Boeing,
+# Parts of the words before a course cue that date something else: a relative clause ("The maker,
 # which had said days earlier ..., said it now supported") and a fronted time adverbial ("Two
 # weeks after the tower fell, the county called off the search").
 RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b[^,]*,", re.I)
@@ -218,9 +218,7 @@ def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> lis
     quote = quote_at(text, match.start())
     if quote is not None:
         speaker = quote_holder(text, quote, match.start(), found)
-        inner = subject_before(text, match.start(), [m for m in found if quote[0] <= m.start < quote[1]])
-        if scale == "action" and speaker and inner and inner.kind != "pronoun" and \
-                not {k for k, _ in inner.actor.levels} & {k for k, _ in speaker.levels}:
+        if scale == "action" and speaker and quotes_another(text, quote, match.start(), speaker, found):
             return []                         # '"The capital has not asked for help," the neighbour said': no one's course here
         return [speaker] if speaker else []
     if scale == "action" and HEARSAY.search(text[:match.start()]):
@@ -285,9 +283,8 @@ def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor,
     if alternative:                           # "no other plausible explanation for X than Y": Y is what is held
         clause = CLAUSE_END.split(text[alternative.end():])[0]
     topic_text = " ".join(clause.split()[:TOPIC_WORDS]).strip(" ,“”\"")
-    if ADVERB_CUE.fullmatch(match.group()):  # "Prigozhin was | probably | among those killed": the subject too
-        head = re.split(r"[,;:“”\"()\u2014]|\b(?:that|said|says|and|but)\b", text[:match.start()])[-1]
-        topic_text = f"{head.strip()} {topic_text}".strip()
+    if ADVERB_CUE.fullmatch(match.group()):  # "the captain was | probably | among those killed": the subject too
+        topic_text = f"{clause_before(text, match.start())} {topic_text}".strip()
     asked = ASKED.match(text)
     if asked and asked.end() <= match.start() and scale == "truth":
         topic_text = f"{asked.group('question')} {topic_text}"   # "Asked whether X, he said it was too early": about X
@@ -310,6 +307,15 @@ def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor,
     return Position(actor=actor, scale=scale, stance=stance, cue=match.group(), topic_terms=topic,
                     topic_text=topic_text, anaphoric=anaphoric, prospect=prospect, action=action,
                     sentence=text, past=past)
+
+
+# Where the clause holding a cue begins, looking back from the cue.
+CLAUSE_START = re.compile(r"[,;:“”\"()\u2014]|\b(?:that|said|says|and|but)\b")
+
+
+def clause_before(text: str, end: int) -> str:
+    """The words of the clause before `end`: "no decision | had been reached"."""
+    return CLAUSE_START.split(text[:end])[-1].strip()
 
 
 def _pluperfect(before: str) -> bool:

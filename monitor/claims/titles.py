@@ -258,7 +258,7 @@ def _same_body(known: Actor, generic: str | None) -> bool:
 
 
 def _by_given_name(word: str, book: Book) -> Actor | None:
-    """'Najib said' after 'Prime Minister Najib Razak', 'Kim said' after 'Kim Jong Un', 'Ruiz
+    """'Taro said' after 'Prime Minister Taro Vensen', 'Kim said' after 'Kim Jong Un', 'Ruiz
     said' after 'Ana Ruiz' (keyed whole: person_key): the one person of the article whose
     name begins or ends with the word."""
     people = book.seen_index()[1].get(word)     # the people of book.seen so named: key -> the last met
