@@ -88,3 +88,32 @@ def _matches(text: str) -> list[tuple[str, str, re.Match]]:
         if not any(h[2].start() < hit[2].end() and hit[2].start() < h[2].end() for h in kept):
             kept.append(hit)
     return sorted(kept, key=lambda h: h[2].start())
+
+
+# Modality inside a complement says how strongly it is held; the verb before it only says that it
+# is held: "had concluded it was 'highly likely' that ...", "confirmed the ruptures were most
+# probably ...", "agreed it is a fact that ...". An impersonal copula ("it was", "there is") or a
+# modal adverb in the complement's first words is that modality.
+IMPERSONAL_GAP = re.compile(r"\s*(?:that\s+)?(?:it|this|there)\s+(?:is|was|were|had been|has been|would be|seemed|seems|appeared|appears)\s*[“”\"‘’']?\s*$", re.I)
+MODAL_ADVERB = re.compile(r"(?:(?:most|very|highly|quite|overwhelmingly)\s+)?(?:probabl[ey]|likely|possibly|apparently)", re.I)
+# Words a modal adverb may stand after its frame: "concluded | the ruptures were most | probably" (4);
+# a longer run is another clause's modality.
+FRAME_REACH_WORDS = 6
+GAP_BREAK = re.compile(r"[;:.!?]|\b(?:but|while|although|said|says|told|added)\b", re.I)
+FRAMES = ("confirms", "likely")
+
+
+def framed(text: str, hits: list[tuple[str, str, re.Match]]) -> dict[int, re.Match]:
+    """Outer truth cues whose complement carries its own modality: {the inner hit's index: the
+    outer cue}. The outer cue's holder holds the inner stance; the outer cue reads nothing of its own."""
+    out = {}
+    for i in range(len(hits) - 1):
+        (scale, stance, outer), (inner_scale, _, inner) = hits[i], hits[i + 1]
+        if scale != "truth" or inner_scale != "truth" or stance not in FRAMES:
+            continue
+        gap = text[outer.end():inner.start()]
+        if GAP_BREAK.search(gap) or len(gap.split()) > FRAME_REACH_WORDS:
+            continue
+        if IMPERSONAL_GAP.fullmatch(gap) or MODAL_ADVERB.fullmatch(inner.group()):
+            out[i + 1] = outer
+    return out

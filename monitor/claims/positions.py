@@ -16,7 +16,7 @@ from ..records import Actor, Position
 from .actors import Mention
 from .anaphora import has_anaphor, is_anaphor
 from .courses import HEARSAY, OPEN_COURSE, courses
-from .cues import _matches
+from .cues import _matches, framed
 from .attribution import co_holders, holder_of, quote_at, quote_holder, quote_speaker, quotes_another, speakers, subject_before
 from .sentences import Sentence
 from .topics import cue_terms, predicate, terms
@@ -87,7 +87,13 @@ def _words(key: str) -> re.Pattern:
 
 def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
     text, out = sentence.text, []
-    for scale, stance, match in _matches(text):
+    hits = _matches(text)
+    frames = framed(text, hits)
+    for index, (scale, stance, match) in enumerate(hits):
+        if index + 1 in frames:
+            continue                          # "concluded it was highly likely that": the inner cue reads it
+        if match.group().lower() in NOUN_CUES and DETERMINER_BEFORE.search(text[:match.start()]):
+            continue                          # "the suspects": a noun, no stance
         action = None
         if scale == "action":
             verb = _action().match(text[match.end():])
@@ -102,7 +108,8 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
                 action = _canonical_action(then.group(1))
             elif ASKED_FOR.fullmatch(verb.group("verb")):
                 action = OPEN_COURSE          # "weighing the request": the course asked for before
-        for actor in _with_partners(_actors(text, match, found, scale), found):
+        holders = _actors(text, frames.get(index, match), found, scale)
+        for actor in _with_partners(holders, found):
             out.append(_position(sentence, match, scale, _negated(text, match, stance), action, actor, found))
     if not any(p.scale == "truth" for p in out):
         out += _flat_denials(sentence, found) or _reported_requests(sentence, found)
@@ -213,6 +220,13 @@ def _negated(text: str, match: re.Match, stance: str) -> str:
     return stance
 
 
+# A modal between a subject and its truth cue: "would wait for", "will not speculate".
+AUXILIARY = re.compile(r"\b(?:would|will|could|may|might|must|shall|should)\s+(?:\w+ly\s+)?$", re.I)
+# "the names of the suspects": a cue word that is a noun after a determiner is no stance.
+NOUN_CUES = {"suspect", "suspects"}
+DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|two|three|four|several|both|other|these|those|his|her|their|its|of)\s+$", re.I)
+
+
 def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> list[Actor]:
     """Who holds the stance: the quote's speaker, the cue's subject, else the sentence's speaker."""
     quote = quote_at(text, match.start())
@@ -236,6 +250,9 @@ def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> lis
     if inside:
         return [inside[0][2].actor]           # "the report established, the minister said, that ...": the minister
     subject = subject_before(text, match.start(), found)
+    modal = AUXILIARY.search(text[:match.start()]) if subject is None and scale == "truth" else None
+    if modal:
+        subject = subject_before(text, modal.start(), found)   # "the ministry would wait for the results": the ministry
     if subject is None and re.search(r"\b(?:and|but)\s+(?:\w+ly\s+)?$", text[:match.start()]):
         said = [s for s in speakers(text, found) if s[1] <= match.start()]
         return [said[0][2].actor] if said else []    # "X said ... but could not confirm ...": X
@@ -282,9 +299,13 @@ def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor,
     alternative = ONLY_EXPLANATION.search(text, match.end()) if re.search(r"explanation$", match.group(), re.I) else None
     if alternative:                           # "no other plausible explanation for X than Y": Y is what is held
         clause = CLAUSE_END.split(text[alternative.end():])[0]
+    elif re.search(r"explanation$", match.group(), re.I) and not re.match(r"[”\"]?\s*(?:for|of)\b", text[match.end():]):
+        clause = "it"                         # 'agreed "there is no other plausible explanation"': for the question at hand
     topic_text = " ".join(clause.split()[:TOPIC_WORDS]).strip(" ,“”\"")
     if ADVERB_CUE.fullmatch(match.group()):  # "the captain was | probably | among those killed": the subject too
         topic_text = f"{clause_before(text, match.start())} {topic_text}".strip()
+    elif stance == "unconfirmed" and not topic_text and predicate(text[:match.start()]):
+        topic_text = text[:match.start()].strip(" ,“”\"")   # "Rather than point fingers, we will wait for the report": blame
     asked = ASKED.match(text)
     if asked and asked.end() <= match.start() and scale == "truth":
         topic_text = f"{asked.group('question')} {topic_text}"   # "Asked whether X, he said it was too early": about X
