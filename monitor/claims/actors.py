@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ..records import Actor
 from .names import (POSSESSIVE, SUBJECT_VERB, TOKEN, CALENDAR, Book, Mention, _canon, _dynamic, _lex, _place_name, _tables,
-                    _unit_patterns, body_actor, not_names_lower, place_actor, unit_matches)
+                    _unit_patterns, body_actor, key_of, not_names_lower, place_actor, unit_matches)
 from .anaphora import (_body_anaphors, _country_anaphors, _plural_anaphors, _possessive_bodies, _pronouns, has_anaphor, is_anaphor,
                        note_speakers)
 from .places import _counties, home_place as _home_place, learn_places, prefixed_places
@@ -219,11 +219,17 @@ def _mention(group, text: str, book: Book) -> Mention | None:
         where = " ".join(u[3] for u in group if u[2] == "where") or None
         if where and generic and not fixed and not named:
             place = place or book.places.get(where) or where    # "the Eastvale canvassing board"
-        actor = _body(fixed, generic, place, named, default_country(book, generic) if generic else None)
+        if generic == "company" and not (fixed or place or named or where):
+            actor = _last_company(book) or _body(None, generic, None)    # "the company said": no country's
+        else:
+            actor = _body(fixed, generic, place, named, default_country(book, generic) if generic else None)
         if fixed and place and place != actor.levels[-1][1] and actor.levels[-1][1] not in _lex()["words"]["organizations"]:
             actor = _own_office(group, place)
         if "?" in actor.key or actor.key.startswith("b:unknown") or _definite(text, start, generic, place or fixed or named):
             actor = _seen_body(actor, book) or actor
+        if generic and len(actor.levels) == 1 and actor.key in (f"b:unknown/{key_of(generic)}", f"b:?/{key_of(generic)}") \
+                and not named:
+            actor = Actor(((actor.key, text[start:end]),))    # no country: shown as written ("Army officials")
         book.note(actor)
         _learn_acronym(text, end, actor, book)
         return Mention(start, end, actor, "body")
@@ -234,6 +240,15 @@ def _mention(group, text: str, book: Book) -> Mention | None:
         book.note(actor)
         return Mention(start, end, actor, "place")
     return None
+
+
+def _last_company(book: Book) -> Actor | None:
+    """'the company said', 'the firm's statement': the last company met, one named so ("Valcor
+    Corporation") or a name that acted alone ("Valcor said", titles._own_body). A company
+    belongs to no country's government, whatever country the article is about."""
+    own = book.__dict__.get("_own_bodies", ())
+    return next((a for a in reversed(book.seen) if a.key in own or (a.key.endswith("/company") and "?" not in a.key
+                                                                     and not a.key.startswith("b:unknown/company"))), None)
 
 
 def _own_office(group, place: str) -> Actor:

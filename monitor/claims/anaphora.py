@@ -15,7 +15,8 @@ from .names import (EXPLETIVE, PRONOUNS, QUOTE_MARK, SUBJECT_VERB, Book, Mention
 __all__ = ["has_anaphor", "is_anaphor"]
 
 _BODY_WORDS = (r"agency|ministry|commission|council|committee|office|service|authority|"
-               r"center|centre|board|mission|group|observatory|airline|carrier|company|institute|bureau")
+               r"center|centre|board|mission|group|observatory|airline|carrier|company|institute|bureau|"
+               r"organi[sz]ation")
 # (Each pattern here starting with \b is searched for by what its matches begin with: see Prefiltered.)
 BODY_ANAPHOR = Prefiltered(re.compile(rf"\b[Tt]he\s+({_BODY_WORDS})\b"), re.compile(rf"[Tt]he\s+(?:{_BODY_WORDS})"))
 
@@ -26,12 +27,17 @@ def _body_anaphors(text: str, book: Book, found: list[Mention]) -> list[Mention]
     for m in BODY_ANAPHOR.finditer(text):
         if any(x.start <= m.start(1) < x.end for x in found):
             continue
-        word = m.group(1).lower()
+        word = _spelled(m.group(1))
         actor = next((a for a in reversed(book.seen) if a.key.startswith("b:") and
-                      (word in a.name.lower() or word in a.key)), None)
+                      (word in _spelled(a.name) or word in a.key)), None)
         if actor is not None:
             out.append(Mention(m.start(), m.end(), actor, "body"))
     return out
+
+
+def _spelled(words: str) -> str:
+    """One spelling for both: 'the organization said' after 'the Organisation for ...'."""
+    return words.lower().replace("organization", "organisation")
 
 
 STATE_ANAPHOR = Prefiltered(re.compile(r"\b[Tt]he\s+(?:kingdom|republic|emirate|sultanate|principality)\b(?!['’]s)"),
@@ -172,7 +178,12 @@ def _leading_person(text: str, found: list[Mention]) -> Actor | None:
                     and CLOSING_ATTRIBUTION.match(text, m.start)), None)
     return closing or next((m.actor for m in found if m.actor.key.startswith("p:") and m.kind in ("person", "pronoun")
                  and (_is_subject(m, text) or SPEAKS_AFTER.match(text, m.end) or _opens(text, m.start))
-                 and not _quoted(text, m.start)), None)
+                 and not _quoted(text, m.start) and not CONDITION_OPENS.match(text[:m.start])), None)
+
+
+# A subject of a condition that opens its sentence is not whom the sentence is about: "If Vidal
+# had help, Ruiz said, ..." is about Ruiz.
+CONDITION_OPENS = re.compile(r"^\W*(?:If|Unless|Although|Though|Whether)\s+$")
 
 
 def _opens(text: str, start: int) -> bool:

@@ -105,6 +105,8 @@ def person_words(texts: list[str], book: Book) -> None:
         for m in _INITIALLED.finditer(text):
             words.update(_bare_word(w) for w in m.group(1).split() if not w.endswith("."))
         for m in _REPORTED.finditer(text) if _REPORT_WORD.search(text) else ():
+            if m.group(1).split()[0] in _tables()["not_names"]:
+                continue                      # "The Charité, in an update, said": a body's name, not a person's
             words.update(_bare_word(w) for w in m.group(1).split() if not w.endswith("."))
     t = _tables()
     words.difference_update(w for w in list(words) if w in t["places"] or w in t["not_names"] or w.lower() in t["bodies"])

@@ -24,14 +24,28 @@ def default_country(book: Book, body: str | None) -> str | None:
     sentences: book.texts), keeps such bodies without a country, as stories.py expects."""
     if not book.texts:
         return book.home
-    return _recent_country(book, body) or scene_country(book) or book.home
+    return _recent_country(book, body) or _recent_country(book, body, whole=body not in BARE_HOME) \
+        or scene_country(book) or book.home
 
 
-def _recent_country(book: Book, body: str | None) -> str | None:
-    if not body:
+# How far back "anywhere in the article" looks, in actors met: the development and held-out
+# articles meet at most 61; a page of names stops here, so no mention reads them all.
+WHOLE_REACH = 400
+
+
+# Bodies a reporter names bare for the article's own country even after naming another's:
+# "Zembia's government protested. The government said ..." is the home's.
+BARE_HOME = ("government",)
+
+
+def _recent_country(book: Book, body: str | None, whole: bool = False) -> str | None:
+    """The country of the last body of this kind named with one, in this sentence or the one
+    before; with `whole`, anywhere in the article: "Zembia's defence minister cautioned ..." makes
+    a later "Defence Minister Ana Ruiz" Zembia's, whatever country the passage is about."""
+    if not body or (whole and not book.texts):
         return None
     tail = "/" + key_of(body)
-    for actor in reversed(book.seen[book.marks[0]:]):
+    for actor in reversed(book.seen[-WHOLE_REACH:] if whole else book.seen[book.marks[0]:]):
         levels = actor.levels[1:] if actor.key.startswith("p:") else actor.levels
         if len(levels) > 1 and levels[0][0].endswith(tail) and levels[-1][0].startswith("g:"):
             return levels[-1][1]
@@ -47,6 +61,7 @@ def scene_country(book: Book) -> str | None:
     return country if sentence >= book.read - 1 else None
 
 
+LEAD_ARTICLE = re.compile(r"^\s*(?:The|the)\s+$")
 # A country heads its sentence as the actor: "Ruritania dismissed", "Ruritania: 'biased'".
 SCENE_LEAD = re.compile(r"^\s*(?::|(?:,[^,]{0,80},\s*)?(?:on\s+\w+day\s+)?(?:has|have|had|is|was|will|would|\w+ed)\b)")
 
@@ -54,11 +69,16 @@ SCENE_LEAD = re.compile(r"^\s*(?::|(?:,[^,]{0,80},\s*)?(?:on\s+\w+day\s+)?(?:has
 def set_scene(text: str, found: list[Mention], book: Book) -> None:
     """Remember the country this sentence is about, for the officials of the next (scene_country)."""
     lead = next((m for m in found if m.kind != "pronoun"), None)
-    if lead is None or text[:lead.start].strip(" “\"'"):
+    if lead is None or LEAD_ARTICLE.sub("", text[:lead.start]).strip(" “\"'"):
+        scene = scene_country(book)
+        if scene and any(m.actor.key.startswith("p:") and m.actor.levels[-1][1] == scene for m in found):
+            book.scene = (book.read, scene)   # '"...," he told the radio': its official still speaks
         return
     country = lead.actor.levels[-1]
     if lead.kind == "place" and SCENE_LEAD.match(text[lead.end:]):
         book.scene = (book.read, lead.actor.name)
+    elif lead.kind == "body" and country[0].startswith("g:") and SUBJECT_VERB.match(text[lead.end:]):
+        book.scene = (book.read, country[1])    # "The Kremlin dismissed ...": its officials speak next
     elif country[0].startswith("g:") and country[1] == scene_country(book):
         book.scene = (book.read, country[1])    # its officials go on speaking for it
 
@@ -162,9 +182,13 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
             book.places.setdefault(words[0], words[0])
             book.note(actor)
             return Mention(start, end, actor, "place")
-        if start == 0 or not SUBJECT_VERB.match(book.text[end:]) or not re.match(r"[A-Z][a-z]{3,}$", words[0]) \
-                or is_person_word(words[0], book) or _the_plural(book.text, start, words[0]) \
-                or _not_a_country(book.text, start, words[0]):
+        if not SUBJECT_VERB.match(book.text[end:]) or is_person_word(words[0], book) \
+                or _the_plural(book.text, start, words[0]) or _not_a_country(book.text, start, words[0]) \
+                or LOCATIVE_BEFORE.search(book.text, 0, start):
+            return None                       # "the prosecutor's office in Karlsruhe confirmed": a seat, not who acts
+        if book.texts and _own_name(words[0], book):
+            return _own_body(words[0], start, end, book)
+        if start == 0 or not re.match(r"[A-Z][a-z]{3,}$", words[0]):
             return None
         actor = place_actor(words[0])         # "Aldoria, the region's largest power, has ruled out"
         book.places.setdefault(words[0], words[0])
@@ -197,6 +221,74 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
         actor = Actor(((key, name),))
     book.note(actor, title)
     return Mention(start, end, actor, "person")
+
+
+# A place named after a preposition of location is where a body sits or things happen, never
+# the subject of the verb after it: "the federal prosecutor's office in Karlsruhe confirmed".
+LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|inside)\s+$", re.I)
+
+
+def _own_name(word: str, book: Book) -> bool:
+    """Whether a lone name is a company's or an organisation's, once per name and article (the
+    article's sentences are read for it)."""
+    seen = book.__dict__.setdefault("_own_names", {})
+    if word not in seen:
+        seen[word] = _company_use(word, book) and not _place_use(word, book)
+    return seen[word]
+
+
+def _place_use(word: str, book: Book) -> bool:
+    """Whether the article uses a lone name as a place somewhere: where things happen ("in
+    Aldoria", "troops to Aldoria"), or whose officials speak (learned by learn_places). A lone
+    name that acts and is never so used is a body of its own: a company, an organisation."""
+    if word in book.places:
+        return True
+    pattern = re.compile(rf"\b(?:in|into|to|across|throughout|inside|from)\s+{re.escape(word)}\b(?!['’])")
+    if any(pattern.search(text) for text in book.texts):
+        return True
+    return _listed_with_country(word, book)
+
+
+def _company_use(word: str, book: Book) -> bool:
+    """Whether the article marks a lone name as a company's or an organisation's ('clothing
+    group Valcor', 'Valcor, the retailer,', 'brands such as Valcor', 'Valcor's suppliers')."""
+    nouns, parts = _company_words()
+    name = re.escape(word)
+    pattern = re.compile(rf"\b(?:{nouns})\s+(?:(?:such as|including|like)\s+(?:[A-Z][\w&’'-]*(?:,\s+|\s+and\s+))*)?{name}\b"
+                         rf"|\b{name}(?:['’]s)?\s+(?:{parts})\b|\b{name},\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}(?:{nouns})\b")
+    return any(pattern.search(text) for text in book.texts if word in text)
+
+
+@lru_cache(maxsize=1)
+def _company_words() -> tuple[str, str]:
+    words = _lex()["words"]
+    return "|".join(map(re.escape, words["company_nouns"])), "|".join(map(re.escape, words["company_parts"]))
+
+
+def _listed_with_country(word: str, book: Book) -> bool:
+    """'Malaysia and Oman closed their airspace': a name listed with a country is one too."""
+    places = _tables()["places"]
+    name = re.escape(word)
+    pattern = re.compile(rf"\b([A-Z][\w.’'-]*(?:\s+[A-Z][\w’'-]*)?)(?:,|,?\s+and|,?\s+or)\s+{name}\b|"
+                         rf"\b{name}(?:,|\s+and|\s+or)\s+([A-Z][\w.’'-]*(?:\s+[A-Z][\w’'-]*)?)")
+    for text in book.texts:
+        for m in pattern.finditer(text) if word in text else ():
+            other = m.group(1) or m.group(2)
+            if any(part in places or part in book.places for part in (other, other.split()[0])):
+                return True
+    return False
+
+
+def _own_body(word: str, start: int, end: int, book: Book) -> Mention | None:
+    """'Benetton said', 'Walmart, which ..., said': a company or an organisation named alone
+    speaks for itself, never for a country. At a sentence's start, where any word is
+    capitalised, the name must also be written capitalised inside a sentence of the article."""
+    if start == 0 and not any(re.search(rf"[a-z,;:]\s+{re.escape(word)}\b", text) for text in book.texts):
+        return None
+    actor = Actor(((f"b:unknown/{key_of(word)}", word),))
+    book.note(actor)
+    book.__dict__.setdefault("_own_bodies", set()).add(actor.key)
+    return Mention(start, end, actor, "body")
 
 
 def _not_a_country(text: str, start: int, word: str) -> bool:
@@ -297,7 +389,9 @@ def _titled(start, end, title, place, text, book: Book) -> Mention | None:
     before = text[max(0, start - 6):start].lower()
     if place:
         body = _tables()["titles"].get(_canon(title, "titles"), "government")
-        return Mention(start, end, body_actor(body, place, fixed=False), "anonymous")
+        actor = body_actor(body, place, fixed=False)
+        book.note(actor)                      # "Zembia's defence minister": a later "Defence Minister X" is hers
+        return Mention(start, end, actor, "anonymous")
     if before.rstrip().endswith("the"):
         actor = book.last("person", title.split()[-1])
         if actor is not None:
