@@ -4,7 +4,10 @@ A truth statement's proposition is its event class (claims/topics.py, `[predicat
 topics.toml) plus its words; a course of action is its course key. Within a story, statements
 of one class are one topic whatever their words, statements of two classes never are, and a
 statement with no class joins a topic sharing TOPIC_MIN_SHARED content terms. The story's main
-proposition comes from its headlines. Labels read as propositions (docs/positions.md).
+proposition comes from its headlines. Whether it was deliberate is one question with the
+evidence of intent (explosions on a pipeline, a plane or a building that does not explode by
+itself); a reference to a course ("such measures") takes the course its article named last.
+Labels read as propositions (docs/positions.md).
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import re
 from dataclasses import replace
 
 from .claims import topics as topics_lex
+from .claims import courses as courses_lex
 from .claims.courses import OPEN_COURSE
 from .claims.positions import clause_before
 from .records import Claims, Position
@@ -28,6 +32,19 @@ def _also_blames(p: Position, topic: dict) -> bool:
         topics_lex.names(_clause_with_cue(p), BLAME)
 
 
+def _also_intended(p: Position, topic: dict, topics: list[dict]) -> bool:
+    """'They organised the blasts', 'placed the charges' name the act's author and say it was
+    done on purpose: on a story asking whether it was deliberate, an affirmed statement of
+    authorship counts on that question too (a denial of authorship denies no act)."""
+    return p.scale == "truth" and not p.action and p.stance in AFFIRMING and _topic_class(topic) == BLAME and \
+        any(_topic_class(t) == DELIBERATE for t in topics) and \
+        any(topics_lex.names(_clause_with_cue(p), cls) for cls in (DELIBERATE,) + EVIDENCE_OF_INTENT)
+
+
+# Stances that affirm a proposition.
+AFFIRMING = ("confirms", "likely")
+
+
 def _clause_with_cue(p: Position) -> str:
     return f"{p.cue} {p.topic_text}"
 
@@ -41,10 +58,10 @@ def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id
     The story's main topic is the proposition of the headlines (the class of the article's
     title and first sentence); statements with no proposition of their own ("it is not true",
     "we do not know yet") attach to it. Background statements never seed it."""
-    if p.action == OPEN_COURSE:             # "ruled it out": the story's open course, the latest named
-        named = [t for t in topics if t["scale"] == "action" and t["action"] not in (None, OPEN_COURSE)]
-        if named:
-            return max(named, key=lambda t: t["id"])
+    if p.action == OPEN_COURSE:             # "ruled it out", "such measures": the course named last
+        referent = _referent_course(p, topics, store, story_id, article_id, claims)
+        if referent is not None:
+            return referent
     cls = cls or _class_of(p)
     if p.prospect and cls in MODAL_BLIND:     # "the real toll may be higher": a judgement, not a prospect
         p = replace(p, prospect=False)
@@ -53,8 +70,15 @@ def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id
     if cls in OPEN:                         # "cannot confirm the cause": the story's open causal question
         causal = [t for t in same if _topic_class(t) in CAUSES + OPEN]
         if causal:
+            if cls == DELIBERATE and _topic_class(causal[-1]) == QUESTION:
+                _reclass(store, causal[-1], p, cls)      # "it was sabotage" answers "the cause is unknown"
             return causal[-1]
-        return _new_topic(store, topics, story_id, article_id, p, main=False, cls=QUESTION)
+        return _new_topic(store, topics, story_id, article_id, p, main=cls == DELIBERATE and _is_headline(cls, claims, store, story_id),
+                          cls=cls if cls == DELIBERATE else QUESTION)
+    if cls in EVIDENCE_OF_INTENT and not _story_event_is(cls, store, story_id):
+        deliberate = [t for t in same if _topic_class(t) == DELIBERATE]
+        if deliberate:                      # "traces of explosives" on "was it sabotage?": one question
+            return deliberate[-1]
     if p.scale == "truth" and not p.prospect and cls is None and _content_free(p):
         causal = [t for t in same if _topic_class(t) in CAUSES + OPEN]
         if causal:                          # "we cannot say yet": most often the open question of the cause
@@ -76,9 +100,7 @@ def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id
                key=lambda t: (_topic_class(t) == cls, _shared(p.topic_terms, t["terms"])), default=None)
     if best is not None:
         if _topic_class(best) == QUESTION and cls is not None:    # the open question gets its answer's class
-            best["terms"] = sorted((set(best["terms"]) - {CLASS_MARK + QUESTION}) | {CLASS_MARK + cls})
-            store.update_topic(best["id"], terms=best["terms"], label=_label(p, cls), vague_label=0)
-            best.update(label=_label(p, cls), vague_label=0)
+            _reclass(store, best, p, cls)
         if best["main"] and best.get("vague_label") and cls is not None:
             best.update(label=_label(p, cls), vague_label=0)
             store.update_topic(best["id"], label=best["label"], vague_label=0)
@@ -86,6 +108,53 @@ def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id
     is_main = (p.scale == "truth" and not p.prospect and not p.past and cls is not None
                and cls == _headline_class(claims, store, story_id) and not any(t["main"] for t in same))
     return _new_topic(store, topics, story_id, article_id, p, main=is_main, cls=cls)
+
+
+def _referent_course(p: Position, topics: list[dict], store, story_id: int, article_id: int, claims: Claims) -> dict | None:
+    """The course a reference stands for ("we are considering such measures", "ruled it out"):
+    the last course the article names before the sentence, its headline first ("capitals weigh
+    expulsions ... 'we are considering such measures'"), else the story's latest named course."""
+    named = [t for t in topics if t["scale"] == "action" and t["action"] not in (None, OPEN_COURSE)]
+    keys = courses_lex.named(_text_before(claims, p.sentence))
+    if keys:
+        own = [t for t in named if t["action"] == keys[-1]]
+        if own:
+            return own[-1]
+        return _new_topic(store, topics, story_id, article_id, replace(p, action=keys[-1], topic_terms=(keys[-1],), anaphoric=False), main=False)
+    return max(named, key=lambda t: t["id"]) if named else None
+
+
+def _text_before(claims: Claims, sentence: str) -> str:
+    """The article's headline and its text up to `sentence`."""
+    article = claims.article
+    if article is None:
+        return ""
+    at = article.text.find(sentence[:SENTENCE_KEY_CHARS])
+    return f"{article.title or ''}\n{article.text[:max(at, 0)]}"
+
+
+# The opening of a sentence that finds it in its article's text (a sentence may be cleaned of
+# its quote marks or spaces further on).
+SENTENCE_KEY_CHARS = 40
+def _reclass(store, topic: dict, p: Position, cls: str) -> None:
+    """The open question takes the class and label of its first answer."""
+    topic["terms"] = sorted((set(topic["terms"]) - {CLASS_MARK + QUESTION}) | {CLASS_MARK + cls})
+    store.update_topic(topic["id"], terms=topic["terms"], label=_label(p, cls), vague_label=0)
+    topic.update(label=_label(p, cls), vague_label=0)
+
+
+def _story_event_is(cls: str, store, story_id: int) -> bool:
+    """Whether the story's own event is of class `cls`: "twin blasts rock the port" makes the
+    explosion the event, and an explosion no answer to whether it was deliberate."""
+    label = (store.story(story_id) or {}).get("label") or ""
+    return topics_lex.names(label, cls)
+
+
+def _is_headline(cls: str, claims: Claims, store, story_id: int) -> bool:
+    """Whether `cls` is the question of the story's headlines (an explosion is evidence of intent
+    when the story's event is not itself an explosion)."""
+    head = _headline_class(claims, store, story_id)
+    return head == cls or (cls == DELIBERATE and head in EVIDENCE_OF_INTENT and not _story_event_is(head, store, story_id))
 
 
 # The mark a topic's predicate class carries among its terms.
@@ -106,6 +175,13 @@ ARGUED = ("died",)
 # Statements on the causal question without a specific answer ("the cause", "an attack", "an
 # accident"): they attach to the story's causal topic, whichever answer it carries.
 OPEN = (QUESTION, "cause")
+# Whether it was deliberate (sabotage, an attack, not an accident).
+DELIBERATE = "cause"
+# Classes that are evidence of a deliberate act when the event is not itself of that class: a
+# pipeline that tears, a plane that falls or a building that collapses does not explode by
+# itself, so "powerful explosions", "traces of explosives" and "it was sabotage" are one
+# question; in a story whose event is an explosion (a depot that blew up) they are not.
+EVIDENCE_OF_INTENT = ("explosion",)
 
 
 # "he said," / "the minister told reporters," inside a quote: no part of the proposition.
@@ -121,7 +197,23 @@ def _class_of(p: Position) -> str | None:
     clause = _clause(p)
     if not topics_lex.words(REPORTING_FRAME.sub(" ", clause)) and p.stance != "unconfirmed" and not p.anaphoric:
         clause = p.sentence                 # "the chance of anyone alive is | near zero": the proposition came first
-    return topics_lex.predicate(f"{p.cue} {clause}")
+    return topics_lex.predicate(f"{p.cue} {clause}") or _hedged_head(p)
+
+
+# A hedge adverb as the cue: "pointed to 'some kind of terrorist attack, possibly at the state
+# level'" hedges a proposition named just before it, in the same quote or clause.
+HEDGE_ADVERB = re.compile(r"\w+ly$")
+# The words before the hedge that may name it: "some kind of terrorist attack" (5).
+HEDGED_HEAD_WORDS = 6
+
+
+def _hedged_head(p: Position) -> str | None:
+    """The class of the phrase a hedge adverb follows, when what follows it names none."""
+    at = p.sentence.find(p.cue)
+    if not HEDGE_ADVERB.fullmatch(p.cue) or at <= 0:
+        return None
+    head = re.split(r"[“\":;]|\b(?:that|to|said|says)\b", p.sentence[:at])[-1]
+    return topics_lex.predicate(" ".join(head.split()[-HEDGED_HEAD_WORDS:]))
 
 
 def _clause(p: Position) -> str:

@@ -23,6 +23,7 @@ from .. import lexicon
 from ..records import Actor, Position
 from .actors import Mention
 from .attribution import THIRD_PERSON, holder_of, quote_at, quote_holder, quote_speaker, quotes_another, subject_before
+from .prefilter import _lowered
 from .sentences import Sentence
 
 # The course noun follows its governing verb within this many words: "voted to abandon its
@@ -57,7 +58,13 @@ STOPPED = re.compile(r"(?:\s+[\w’'-]+){0,5}?\s+(?:stopped|halted|suspended|end
 # A course noun is the subject of a modal predicate that follows within this many characters:
 # "the counting of the ballots mailed from abroad before the deadline, she wrote, 'must end'" (62).
 SUBJECT_GAP_CHARS = 70
-SUBJECT_MODALS = r"would|will|must|should|could|can|shall|is to|are to|has to|have to|needs? to|is going to|are going to"
+SUBJECT_MODALS = r"would|will|must|should|could|can|may|might|shall|is to|are to|has to|have to|needs? to|is going to|are going to"
+# A clause that shares the verb of the clause before it, its verb left out: "; A, B and C four
+# each", "; and D three each" (gapping, common in lists of what each country did).
+GAPPED = re.compile(r"\s*(?:and\s+)?(?P<who>[^;]{1,120}?)\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|\w+teen|\w+ty)\s+each\b[^;]*", re.I)
+# Modals of possibility: a course that "could" or "may" follow is weighed, not decided ("individual
+# action could follow within days"); "would", "will" and "must" decide it.
+POSSIBILITY = {"could", "can", "may", "might"}
 # Most sentences hold no modal at all: they need no look for a course noun as subject.
 ANY_MODAL = re.compile(rf"\b(?:{SUBJECT_MODALS})\b", re.I)
 # A pronoun for a course and a quoted fragment hold this much space between them and what
@@ -141,19 +148,30 @@ def _modifier() -> re.Pattern:
     return re.compile(rf"\s+(?:{lexicon.alternation_regex(_lex()['words']['modified'])})\b", re.I)
 
 
-@lru_cache(maxsize=1)
-def _predicates() -> re.Pattern:
+def _predicates_source() -> str:
     """Every predicate in one pattern, a named group per course and stance ("aid__opposes")."""
     groups = "|".join(f"(?P<{key}__{stance}>{lexicon.alternation_regex(forms)})"
                       for key, stances in _lex()["predicates"].items() for stance, forms in stances.items())
-    return re.compile(rf"(?<![\w-])(?:{groups})(?![\w-])", re.I)
+    return rf"(?<![\w-])(?:{groups})(?![\w-])"
+
+
+@lru_cache(maxsize=1)
+def _predicates() -> re.Pattern:
+    return re.compile(_predicates_source(), re.I)
+
+
+@lru_cache(maxsize=1)
+def _lowered_predicates() -> re.Pattern:
+    """The predicates in lower case, for the sentence lowered: a case-insensitive alternation
+    is tried branch by branch at every word (as the quick pattern's docstring says)."""
+    return lexicon.lowered_pattern(_predicates_source())
 
 
 @lru_cache(maxsize=1)
 def _subject_predicate() -> re.Pattern:
     """What will happen to a course noun that is the subject: 'would go on', 'must end'."""
     groups = "|".join(f"(?P<{stance}>{lexicon.alternation_regex(forms)})" for stance, forms in _lex()["subjects"].items())
-    return re.compile(rf"(?P<gap>[^;.!?]{{0,{SUBJECT_GAP_CHARS}}}?)(?<![\w-])(?:{SUBJECT_MODALS})\s+(?:\w+ly\s+)?"
+    return re.compile(rf"(?P<gap>[^;.!?]{{0,{SUBJECT_GAP_CHARS}}}?)(?<![\w-])(?P<modal>{SUBJECT_MODALS})\s+(?:\w+ly\s+)?"
                       rf"(?P<neg>(?:not|never)\s+)?(?:{groups})(?![\w-])", re.I)
 
 
@@ -184,7 +202,8 @@ def courses(sentence: Sentence, found: list[Mention], taken: set[str]) -> list[P
         if any(h.start <= hit.start < h.end and h.end - h.start > hit.end - hit.start for h in hits if h != hit):
             continue                                     # inside a longer course phrase
         stance = hit.stance if hit.mode == "subject" else _negated(text, hit.start, hit.stance)
-        for actor in _holders(text, hit, found):
+        holders = _holders(text, hit, found)
+        for actor in holders + (_gapped(text, hit, found) if holders and hit.mode != "subject" else []):
             if actor.key in taken or (actor.key, hit.key) in taken or (actor.key, hit.key, stance) in seen:
                 continue
             seen.add((actor.key, hit.key, stance))
@@ -192,9 +211,21 @@ def courses(sentence: Sentence, found: list[Mention], taken: set[str]) -> list[P
     return out
 
 
+def named(text: str) -> list[str]:
+    """The courses a text names, in the order named: course nouns and predicates ("weigh
+    expulsions", "expelled three envoys"), not a reference to one ("such measures")."""
+    if not _quick().search(text.lower()):
+        return []
+    found = [(m.start(), m.lastgroup) for m in _any_noun().finditer(text)
+             if m.lastgroup != OPEN_COURSE and not _modifier().match(text, m.end())]
+    found += [(h.start, h.key) for h in _predicate_hits(text)]
+    return [key for _, key in sorted(found)]
+
+
 def _predicate_hits(text: str) -> list[Hit]:
-    out = []
-    for m in _predicates().finditer(text):
+    out, lowered = [], _lowered(text)
+    pattern, target = (_lowered_predicates(), lowered) if lowered is not None else (_predicates(), text)
+    for m in pattern.finditer(target):
         key, stance = m.lastgroup.split("__")
         out.append(Hit(m.start(), m.end(), key, stance, "predicate"))
     return out
@@ -232,6 +263,8 @@ def _subject_hits(text: str, hits: list[Hit]) -> list[Hit]:
         stance = m.lastgroup
         if m.group("neg"):
             stance = FLIP[stance]
+        elif stance == "supports" and m.group("modal").lower() in POSSIBILITY:
+            stance = "considers"                        # "action could follow within days": weighed, not decided
         cue = f"{noun.group()} {text[m.end('gap'):m.end()]}"       # "the counting must end", without the frame
         out.append(Hit(noun.start(), m.end(), noun.lastgroup, stance, "subject", cue))
     return out
@@ -244,6 +277,21 @@ def _anaphor_hits(text: str) -> list[Hit]:
         before = [n for n in _any_noun().finditer(text, 0, m.start()) if not _modifier().match(text, n.end())]
         key = before[-1].lastgroup if before else OPEN_COURSE
         out.append(Hit(m.start(), m.end(), key, m.lastgroup, "anaphor"))
+    return out
+
+
+def _gapped(text: str, hit: Hit, found: list[Mention]) -> list[Actor]:
+    """Actors of later clauses that share the course with their verb left out: "X would expel
+    13 envoys; A, B and C four each; and D three each" (A to D expel too)."""
+    out, at = [], text.find(";", hit.end)
+    while at >= 0:
+        end = text.find(";", at + 1)
+        end = len(text) if end < 0 else end
+        m = GAPPED.match(text, at + 1, end)
+        if m is None:
+            break
+        out += [f.actor for f in found if m.start("who") <= f.start < m.end("who") and f.kind in ("place", "body")]
+        at = text.find(";", end) if end < len(text) else -1
     return out
 
 
