@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from . import stories
-from .topic_identity import (BLAME, LABEL_WORDS, TOPIC_MIN_SHARED, _also_blames, _class_of, _label,  # noqa: F401
-                             _topic_class, _topic_for)  # (topic identity, its own module; re-exported for tests)
+from .topic_identity import (BLAME, DELIBERATE, LABEL_WORDS, TOPIC_MIN_SHARED, _also_blames,  # noqa: F401
+                             _also_intended, _class_of, _label, _topic_class, _topic_for)  # (topic identity, its own module; re-exported for tests)
 from .claims.figures import alerting
 from .records import Alert, Article, Claims, Figure, Position
 
@@ -137,6 +137,10 @@ def _positions(claims: Claims, store, article_id: int, story_id: int) -> list[Al
     placed = [(p, _topic_for(p, topics, store, story_id, article_id, claims)) for p in claims.positions]
     placed += [(p, _topic_for(p, topics, store, story_id, article_id, claims, cls=BLAME))
                for p, topic in list(placed) if _also_blames(p, topic)]
+    # "They organised the blasts" names the author and says it was done on purpose: on a story
+    # asking whether it was deliberate it counts on that question too.
+    placed += [(p, _topic_for(p, topics, store, story_id, article_id, claims, cls=DELIBERATE))
+               for p, topic in list(placed) if _also_intended(p, topic, topics)]
     ids = {}
     for position, topic in placed:
         ids[id(position)] = _save_position(store, article_id, topic["id"], position)

@@ -135,7 +135,7 @@ FRONTED = re.compile(r"(?:despite|although|though|even though|while|after|before
 # "maintained it was not possible to determine the cause": no denial, a refusal to judge.
 NOT_JUDGED = re.compile(r"\bnot\s+(?:yet\s+)?(?:possible|able|clear|known|certain|sure|in a position)\b", re.I)
 NEGATION_WORD = re.compile(r"\b(?:no|not|never|none|nobody|nothing)\b|n[’']t\b", re.I)
-DENIABLE = ("shootdown", "explosion", "poison", "behind", "cause", "survivors", "failure", "malfunction", "undercount")
+DENIABLE = ("shootdown", "explosion", "poison", "behind", "cause", "survivors", "failure", "malfunction", "undercount", "supplier")
 
 
 def _flat_denials(sentence: Sentence, found: list[Mention]) -> list[Position]:
