@@ -28,7 +28,7 @@ def extract(article: Article, people: dict[str, Actor] | None = None) -> Claims:
     year = _year(article.published)
     found_figures, found_positions, places = [], [], Counter()
     split = sentences.split(article.paragraphs)
-    book.home = actors.home_place([s.text for s in split], book)
+    book.home = actors.home_place([s.text for s in split], book, article.title, article.url or article.origin)
     for sentence in split:
         found = actors.mentions(sentence.text, book)
         places.update(level for m in found if m.kind != "pronoun" for level, _ in m.actor.levels)

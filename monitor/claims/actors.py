@@ -48,11 +48,12 @@ def mentions(text: str, book: Book) -> list[Mention]:
     return found
 
 
-def home_place(texts: list[str], book: Book) -> str | None:
-    """The article's main country (places.home_place); the book keeps the sentences, so that a
-    quote without a speaker of its own can find one in the sentences around it."""
+def home_place(texts: list[str], book: Book, title: str | None = None, link: str | None = None) -> str | None:
+    """The country whose bodies the article names bare (places.home_place: from its sentences,
+    headline and outlet's address), or none; the book keeps the sentences, so that a quote
+    without a speaker of its own can find one in the sentences around it."""
     book.texts, book.index = list(texts), -1
-    return _home_place(texts, book)
+    return _home_place(texts, book, title, link)
 
 
 def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:

@@ -251,10 +251,19 @@ def quote_holder(text: str, span: tuple[int, int], pos: int, found: list[Mention
         said = [m for m in found if span[0] < m.start and m.end <= pos]
         return said[-1].actor if said and gap_ok(text[said[-1].end:pos]) else None
     if not inner.strip() and text[:span[0]].strip():
-        subject = _grammatical_subject(text, span[0], found)
+        subject = _grammatical_subject(text, span[0], found, lambda m: not _placed(text, m))
         if subject is not None and not re.search(r"\b(?:said|says|told|added|called|described)\s*$", text[subject.end:span[0]]):
             return subject.actor              # 'the kingdom "does not need" the aid'
     return quote_speaker(text, span, found)
+
+
+# A place after a preposition is where something is, never who speaks: 'the ministry said the
+# names published in Aldora "mean nothing"' is the ministry's quote, not Aldora's.
+PLACE_PREPOSITION = re.compile(r"\b(?:in|at|from|to|of)\s+(?:the\s+)?$", re.I)
+
+
+def _placed(text: str, m: Mention) -> bool:
+    return m.kind == "place" and PLACE_PREPOSITION.search(text, max(0, m.start - 12), m.start) is not None
 
 
 # A sentence that only names a speaker: "The minister said on Friday." / "she told reporters:".
