@@ -1,7 +1,7 @@
 """The article's home country: the country whose bodies a reporter names bare ("police", "the
 government"), and none when the article does not tell it (invented sentences only)."""
 from monitor.claims import actors, extract
-from monitor.claims.places import domain_place, title_place
+from monitor.claims.home import domain_place, title_place
 from monitor.records import Article
 
 

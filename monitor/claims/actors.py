@@ -18,7 +18,8 @@ from .names import (POSSESSIVE, SUBJECT_VERB, TOKEN, CALENDAR, Book, Mention, _c
                     _unit_patterns, body_actor, key_of, not_names_lower, place_actor, unit_matches)
 from .anaphora import (_body_anaphors, _country_anaphors, _plural_anaphors, _possessive_bodies, _pronouns, has_anaphor, is_anaphor,
                        note_speakers)
-from .places import _counties, home_place as _home_place, learn_places, prefixed_places
+from .home import home_place as _home_place
+from .places import _counties, learn_places, prefixed_places
 from .titles import _body, _person, _person_of, _titled, default_country, portfolios, respectively, set_scene
 
 __all__ = ["Book", "Mention", "SUBJECT_VERB", "has_anaphor", "home_place", "is_anaphor", "mentions", "not_names_lower"]

@@ -252,11 +252,25 @@ def _place_use(word: str, book: Book) -> bool:
 def _company_use(word: str, book: Book) -> bool:
     """Whether the article marks a lone name as a company's or an organisation's ('clothing
     group Valcor', 'Valcor, the retailer,', 'brands such as Valcor', 'Valcor's suppliers')."""
+    marked = book.__dict__.get("_company_texts")
+    if marked is None or marked[0] is not book.texts:
+        marked = (book.texts, [text for text in book.texts if _company_marks().search(text)])
+        book.__dict__["_company_texts"] = marked
+    texts = [text for text in marked[1] if word in text]
+    if not texts:                        # most articles name no company noun: nothing to compile
+        return False
     nouns, parts = _company_words()
     name = re.escape(word)
     pattern = re.compile(rf"\b(?:{nouns})\s+(?:(?:such as|including|like)\s+(?:[A-Z][\w&’'-]*(?:,\s+|\s+and\s+))*)?{name}\b"
                          rf"|\b{name}(?:['’]s)?\s+(?:{parts})\b|\b{name},\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}(?:{nouns})\b")
-    return any(pattern.search(text) for text in book.texts if word in text)
+    return any(pattern.search(text) for text in texts)
+
+
+@lru_cache(maxsize=1)
+def _company_marks() -> re.Pattern:
+    """Any company noun or part: a sentence without one cannot mark a name as a company's."""
+    nouns, parts = _company_words()
+    return re.compile(rf"\b(?:{nouns}|{parts})\b")
 
 
 @lru_cache(maxsize=1)
