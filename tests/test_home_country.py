@@ -53,6 +53,15 @@ def test_domain_country_code():
     assert domain_place("story.txt") is None
 
 
+def test_an_outlets_country_counts_only_where_the_article_names_it():
+    # A Danish outlet reporting a collapse abroad: its own country is not named, so the scene's
+    # police are the ones named bare; once the story names Denmark, the outlet's code tips it.
+    abroad = ["A factory collapsed in Peru on Monday, killing 40 workers.", "Police said the owner had fled."]
+    assert home(abroad, link="https://avisen.example.dk/a") == "Peru"
+    mixed = ["Officials in Denmark and Peru traded accusations over the shipment.", "Police said more arrests would follow."]
+    assert home(mixed, link="https://avisen.example.dk/a") == "Denmark"
+
+
 def test_one_country_story_keeps_its_home():
     texts = ["Pakistan's disaster agency said the floods had killed 900 people.",
              "The health ministry said cholera cases were rising.",

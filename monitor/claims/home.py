@@ -70,7 +70,9 @@ DATELINE = re.compile(r"^(?P<city>[A-Z][A-Z .'’-]{2,40})(?:,\s*(?P<place>[A-Z]
 DATELINE_WEIGHT = 5
 # An outlet's country code ("example.co.uk") names the outlet's country: its reporters write
 # their own country's bodies bare, but it reports on others too, so it counts less than a
-# dateline (where the reporter stands) and less than a lead that names another country.
+# dateline (where the reporter stands) and less than a lead that names another country; and
+# only where the article names that country at all (a foreign outlet's report of a collapse
+# abroad names the scene's police bare, and its own country not once).
 DOMAIN_WEIGHT = 3
 # A headline led by a country that acts ("Zembia expels 20 diplomats", "Zembia: no proof")
 # tells whose officials speak, as much as the lead sentence's subject does (2 * LEAD_WEIGHT *
@@ -158,7 +160,7 @@ def home_place(texts: list[str], book: Book, title: str | None = None, link: str
     counts: dict[str, float] = {}
     person_words(texts, book)
     for name, weight in ((dateline_place(texts[0], book) if texts else None, DATELINE_WEIGHT),
-                         (domain_place(link), DOMAIN_WEIGHT), (title_place(title, book), TITLE_WEIGHT)):
+                         (title_place(title, book), TITLE_WEIGHT)):
         if name:
             counts[name] = counts.get(name, 0) + weight
     for i, text in enumerate(texts):
@@ -176,6 +178,9 @@ def home_place(texts: list[str], book: Book, title: str | None = None, link: str
             if i == 0 and _leads(text, m):
                 weight *= LEAD_SUBJECT_WEIGHT
             counts[name] = counts.get(name, 0) + weight * (2 * LEAD_WEIGHT if i == 0 else LEAD_WEIGHT if i < 3 else 1)
+    outlet = domain_place(link)
+    if outlet in counts:              # an outlet's country is home only to a story that names it
+        counts[outlet] += DOMAIN_WEIGHT
     return _clear_home(counts)
 
 
