@@ -276,7 +276,7 @@ def _matches(p: Position, topic: dict, cls: str | None) -> bool:
         return cls in CAUSES
     if cls is not None and theirs is not None and cls != theirs:
         return False
-    content = {t for t in set(p.topic_terms) & set(topic["terms"]) if not t.startswith(("@", CLASS_MARK))}
+    content = {t for t in set(p.topic_terms) & set(topic["terms"]) if not t.startswith(("@", CLASS_MARK, topics_lex.NAME_MARK))}
     if cls is not None and theirs is not None and not p.prospect:
         return cls not in ARGUED or bool(content)   # what would happen is compared by its words too
     return _shared(p.topic_terms, topic["terms"]) >= TOPIC_MIN_SHARED and bool(content)

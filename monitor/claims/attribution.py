@@ -59,7 +59,14 @@ def gap_ok(gap: str) -> bool:
 # "X was probably among the dead", "X is likely to have": a subject joined by a copula to an
 # epistemic qualifier is what is assessed, not who assesses it.
 COPULA = re.compile(r"\b(?:is|are|was|were|be|been|being|'s|’s)\b", re.I)
-ASSESSED = re.compile(r"(?:probabl|likel|possibl|perhaps|presumabl|apparent|almost certain|certain|unlikel|thought|believed|feared|reported)", re.I)
+ASSESSED = re.compile(r"(?:(?:highly|very|most|quite|overwhelmingly|almost)\s+)?(?:probabl|likel|possibl|perhaps|presumabl|apparent|almost certain|certain|unlikel|thought|believed|feared|reported)", re.I)
+
+
+# A headline drops the copula: "Summit agrees Zembia 'highly likely' behind attack", "Zembia
+# probably responsible, ministers say": a likelihood word right after a name assesses the name.
+HEADLINE_ASSESSED = re.compile(r"\s*[“\"‘']?\s*")
+HEADLINE_WORDS = re.compile(r"(?:(?:highly|very|most|quite|overwhelmingly|almost)\s+)?(?:probabl|likel|possibl|presumabl|"
+                            r"apparent|almost certain|certain)", re.I)
 
 
 def subject_before(text: str, pos: int, found: list[Mention], usable=lambda m: True) -> Mention | None:
@@ -68,8 +75,9 @@ def subject_before(text: str, pos: int, found: list[Mention], usable=lambda m: T
     across Valcera, said") is not it; nor is the subject of an assessment ("the ministry said
     the commander was probably among the dead": the ministry holds it, not the commander)."""
     subject = _grammatical_subject(text, pos, found, usable) or _conjunct_subject(text, pos, found)
-    if subject is not None and COPULA.search(text, subject.end, pos) and ASSESSED.match(text, pos):
-        return _assessor(text, subject, found)
+    if subject is not None and (ASSESSED.match(text, pos) and COPULA.search(text, subject.end, pos) or
+                                HEADLINE_WORDS.match(text, pos) and HEADLINE_ASSESSED.fullmatch(text, subject.end, pos)):
+        return _assessor(text, subject, found)    # "X was probably behind it", "X 'highly likely' behind it"
     if subject is not None and _documents().search(text, 0, subject.start):
         return _assessor(text, subject, found) or subject   # "X said the report of Y confirmed"
     if subject is not None and GERUND.match(text, pos) and PREPOSITION_BEFORE.search(text, 0, subject.start):
@@ -252,6 +260,9 @@ def quote_holder(text: str, span: tuple[int, int], pos: int, found: list[Mention
         return said[-1].actor if said and gap_ok(text[said[-1].end:pos]) else None
     if not inner.strip() and text[:span[0]].strip():
         subject = _grammatical_subject(text, span[0], found, lambda m: not _placed(text, m))
+        if subject is not None and HEADLINE_ASSESSED.fullmatch(text, subject.end, pos) and HEADLINE_WORDS.match(text, pos):
+            assessor = _assessor(text, subject, found)     # 'agrees Zembia "highly likely" behind it'
+            return assessor.actor if assessor else None
         if subject is not None and not re.search(r"\b(?:said|says|told|added|called|described)\s*$", text[subject.end:span[0]]):
             return subject.actor              # 'the kingdom "does not need" the aid'
     return quote_speaker(text, span, found)

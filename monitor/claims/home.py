@@ -83,6 +83,11 @@ TITLE_WEIGHT = 12
 # keeps its own history ("the government", "police"). 1.5: below, the leader of an article on
 # a foreign reaction (the accused country named most) is as often wrong as right.
 CLEAR_LEAD = 1.5
+# And the home must be named once as a home is: in a dateline or a headline that acts, as the
+# event's place in the lead, or acting in its own name. A country named only as a foreign one
+# is (its demonym on people and bodies, its seat, the object of a that-clause) is no home,
+# however often: a British report of a poisoning names the accused country twenty times, its
+# own only as "Britain" after prepositions, and its police bare.
 
 
 def dateline_place(first: str, book: Book) -> str | None:
@@ -158,11 +163,13 @@ def home_place(texts: list[str], book: Book, title: str | None = None, link: str
     the place of its dateline, its outlet, its headline's and lead's actor, and the country it
     names most as an actor; none when no country clearly leads."""
     counts: dict[str, float] = {}
+    plain = set()                     # countries named at least once as a home is named
     person_words(texts, book)
     for name, weight in ((dateline_place(texts[0], book) if texts else None, DATELINE_WEIGHT),
                          (title_place(title, book), TITLE_WEIGHT)):
         if name:
             counts[name] = counts.get(name, 0) + weight
+            plain.add(name)
     for i, text in enumerate(texts):
         learn_places(text, book)
         matches = [(m, _tables()["places"].get(m.group())) for m in unit_matches(book, 2, text)]
@@ -175,13 +182,16 @@ def home_place(texts: list[str], book: Book, title: str | None = None, link: str
             if bodies is None:                # where the sentence's titles and bodies begin
                 bodies = {u.start() for index in (4, 5) for u in unit_matches(book, index, text)}
             weight = _role_weight(text, m, name, bodies, i < LEDE)
+            if weight >= 1:
+                plain.add(name)
             if i == 0 and _leads(text, m):
                 weight *= LEAD_SUBJECT_WEIGHT
             counts[name] = counts.get(name, 0) + weight * (2 * LEAD_WEIGHT if i == 0 else LEAD_WEIGHT if i < 3 else 1)
     outlet = domain_place(link)
     if outlet in counts:              # an outlet's country is home only to a story that names it
         counts[outlet] += DOMAIN_WEIGHT
-    return _clear_home(counts)
+    home = _clear_home(counts)
+    return home if home in plain else None
 
 
 def _role_weight(text: str, m: re.Match, name: str, bodies: set[int], lede: bool) -> float:
@@ -191,6 +201,8 @@ def _role_weight(text: str, m: re.Match, name: str, bodies: set[int], lede: bool
         return 1.0
     if PREPOSITION.search(text, reach, m.start()) or DISCUSSED.search(text, reach, m.start()):
         return PREPOSITION_WEIGHT
+    if _seat(m.group(), name):
+        return METONYM_WEIGHT                 # "Tashbal denied it": a foreign government, by its seat
     if lede and _opens(text, m):
         return 1.0                            # "Zembian prosecutors have charged ...": the lead's actor
     if QUALIFIED_NOUNS.match(text, m.end()) or any(m.end() < b <= m.end() + QUALIFIED_REACH
@@ -198,6 +210,18 @@ def _role_weight(text: str, m: re.Match, name: str, bodies: set[int], lede: bool
             or _demonym(m.group(), name) and ATTRIBUTIVE.match(text, m.end()):
         return QUALIFIED_WEIGHT
     return 1.0
+
+
+# A reporter names a foreign government by its capital or seat ("Tashbal was quick to deny
+# it", "Tashbal responds"), and the home's by its bodies, bare ("the government"): a seat that
+# acts or qualifies counts for the home as little as a qualified place.
+METONYM_WEIGHT = QUALIFIED_WEIGHT
+
+
+def _seat(alias: str, name: str) -> bool:
+    """A country's alias that is neither its name, a short form nor a demonym: its capital or seat."""
+    return alias[:4].lower() != name[:4].lower() and not _demonym(alias, name) and \
+        not alias.isupper() and "." not in alias and " " not in alias.strip()
 
 
 # A demonym before a common noun is an attribute ("the Zembian port of Hala", "a Zembian-built

@@ -34,17 +34,29 @@ def terms(phrase: str, found: list[Mention] | None = None, offset: int = 0, text
             if name in phrase:
                 places.add("@" + mention.actor.name.lower())
                 masked = masked.replace(name, " ")
-    return tuple(sorted(places | set(words(masked))))
+    return tuple(sorted(places | set(words(masked, names=True))))
 
 
-def words(phrase: str) -> list[str]:
+# A capitalised word inside a phrase is a name (a person, a vessel, a firm: "Sergei Ostrov",
+# "the Vela"): marked so that topic identity counts it as shared but never as what the
+# proposition says: every statement of a story names its victim, and "the man is Ivan Ostrov"
+# is not "Moscow poisoned Ivan Ostrov".
+NAME_MARK = "^"
+NAME_WORD = re.compile(r"[A-Z][a-z][\w-]*")
+
+
+def words(phrase: str, names: bool = False) -> list[str]:
     stop, folds = set(_lex()["words"]["stopwords"]), _folds()
     out = []
-    for word in re.findall(r"[A-Za-z][\w-]*", phrase):
+    for match in re.finditer(r"[A-Za-z][\w-]*", phrase):
+        word = match.group()
         low = word.lower()
         if low in stop or len(low) < MIN_TERM_LENGTH:
             continue
-        out.append(folds.get(low) or _stem(low))
+        term = folds.get(low) or _stem(low)
+        if names and match.start() > 0 and NAME_WORD.fullmatch(word) and phrase[:match.start()].strip(" “\"'‘"):
+            term = NAME_MARK + term
+        out.append(term)
     return out
 
 
