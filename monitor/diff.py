@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from . import stories
-from .topic_identity import (BLAME, DELIBERATE, LABEL_WORDS, TOPIC_MIN_SHARED, _also_blames,  # noqa: F401
-                             _also_intended, _class_of, _label, _topic_class, _topic_for)  # (topic identity, its own module; re-exported for tests)
+from .topic_identity import (BLAME, DELIBERATE, LABEL_WORDS, TOPIC_MIN_SHARED, _also_accuses, _also_blames,  # noqa: F401
+                             _also_intended, _class_of, _label, _party_topic, _topic_class, _topic_for)  # (topic identity, its own module; re-exported for tests)
+from .claims.topics import parties
 from .claims.figures import alerting
 from .records import Alert, Article, Claims, Figure, Position
 
@@ -141,6 +142,10 @@ def _positions(claims: Claims, store, article_id: int, story_id: int) -> list[Al
     # asking whether it was deliberate it counts on that question too.
     placed += [(p, _topic_for(p, topics, store, story_id, article_id, claims, cls=DELIBERATE))
                for p, topic in list(placed) if _also_intended(p, topic, topics)]
+    # "Highly likely that the state was responsible" answers who did it and says that party did:
+    # it counts where the party's own denials are too.
+    placed += [(p, _party_topic(p, parties(p.topic_terms), topics, store, story_id, article_id))
+               for p, topic in list(placed) if _also_accuses(p, topic)]
     ids = {}
     for position, topic in placed:
         ids[id(position)] = _save_position(store, article_id, topic["id"], position)
@@ -151,7 +156,7 @@ def _positions(claims: Claims, store, article_id: int, story_id: int) -> list[Al
             continue
         alert = _stance_change(store, claims.article, position, topic, current, story_id, article_id)
         if alert is not None:
-            lineage = (topic["id"], position.actor.levels[-1][0], alert.stance)
+            lineage = (_question(topic), position.actor.levels[-1][0], alert.stance)
             if lineage not in raised:
                 raised.add(lineage)
                 alerts.append(alert)
@@ -159,6 +164,12 @@ def _positions(claims: Claims, store, article_id: int, story_id: int) -> list[Al
         if not position.past:
             _move_stances(store, position, topic, current, ids[id(position)], article_id)
     return alerts
+
+
+def _question(topic: dict):
+    """What one change is about: who was behind the event is one question, whether asked open
+    or of one party, so an answer that moves on both raises one alert."""
+    return BLAME if _topic_class(topic) == BLAME else topic["id"]
 
 
 def _article_stances(placed) -> dict[tuple[int, str], str]:

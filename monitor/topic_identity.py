@@ -7,6 +7,8 @@ statement with no class joins a topic sharing TOPIC_MIN_SHARED content terms. Th
 proposition comes from its headlines. Whether it was deliberate is one question with the
 evidence of intent (explosions on a pipeline, a plane or a building that does not explode by
 itself); a reference to a course ("such measures") takes the course its article named last.
+Who was behind it is an open topic plus one per accused party: a denial is about its party, an
+affirmed answer naming one counts on both, a hedge of knowing or waiting on the open question.
 Labels read as propositions (docs/positions.md).
 """
 from __future__ import annotations
@@ -45,6 +47,37 @@ def _also_intended(p: Position, topic: dict, topics: list[dict]) -> bool:
 AFFIRMING = ("confirms", "likely")
 
 
+def _parties(topic: dict) -> frozenset[str]:
+    return frozenset(t for t in topic["terms"] if t.startswith(topics_lex.PARTY_MARK))
+
+
+def _accused(p: Position) -> frozenset[str]:
+    """Whom a denial of authorship clears: the parties it names, else its speaker. "We had
+    nothing to do with it" and "we cannot say who did it" do not contradict each other, so a
+    denial is a proposition about its party, not about the open question of who did it."""
+    return topics_lex.parties(p.topic_terms, p.actor.levels[-1][0])
+
+
+def _also_accuses(p: Position, topic: dict) -> bool:
+    """An affirmed answer that names its party ("highly likely that the state was responsible")
+    answers the open question and also says that party did it: it counts on the party's own
+    proposition too, where that party's denials are."""
+    return p.scale == "truth" and not p.action and p.stance in AFFIRMING and _topic_class(topic) == BLAME and \
+        not _parties(topic) and bool(topics_lex.parties(p.topic_terms))
+
+
+def _party_topic(p: Position, accused: frozenset[str], topics: list[dict], store, story_id: int,
+                 article_id: int) -> dict:
+    """The proposition that one of `accused` was behind the event: the story's topic on a
+    party it shares, or a new one, never the story's main topic."""
+    own = [t for t in topics if _topic_class(t) == BLAME and _parties(t) & accused]
+    if own:
+        return own[-1]
+    label = " or ".join(sorted(a[1:].title() for a in accused)) + " was behind it"
+    return _new_topic(store, topics, story_id, article_id, replace(p, prospect=False), main=False, cls=BLAME,
+                      marks=accused, label=label)
+
+
 def _clause_with_cue(p: Position) -> str:
     return f"{p.cue} {p.topic_text}"
 
@@ -63,9 +96,13 @@ def _topic_for(p: Position, topics: list[dict], store, story_id: int, article_id
         if referent is not None:
             return referent
     cls = cls or _class_of(p)
+    if p.scale == "truth" and cls is None and _content_free(p):
+        p = replace(p, prospect=False)        # "once it is proven, decisions will come": a hedge on what is
+    if cls == BLAME and p.stance == "denies" and _accused(p):
+        return _party_topic(p, _accused(p), topics, store, story_id, article_id)
     if p.prospect and cls in MODAL_BLIND:     # "the real toll may be higher": a judgement, not a prospect
         p = replace(p, prospect=False)
-    same = [t for t in topics if t["scale"] == p.scale and (t["action"] or None) == p.action
+    same = [t for t in topics if t["scale"] == p.scale and (t["action"] or None) == p.action and not _parties(t)
             and (bool(t["prospect"]) == p.prospect or (cls in MODAL_BLIND and _topic_class(t) == cls))]
     if cls in OPEN:                         # "cannot confirm the cause": the story's open causal question
         causal = [t for t in same if _topic_class(t) in CAUSES + OPEN]
@@ -197,7 +234,10 @@ def _class_of(p: Position) -> str | None:
     clause = _clause(p)
     if not topics_lex.words(REPORTING_FRAME.sub(" ", clause)) and p.stance != "unconfirmed" and not p.anaphoric:
         clause = p.sentence                 # "the chance of anyone alive is | near zero": the proposition came first
-    return topics_lex.predicate(f"{p.cue} {clause}") or _hedged_head(p)
+    cls = topics_lex.predicate(f"{p.cue} {clause}") or _hedged_head(p)
+    # "called the report fake news, meant to divert attention from what happened": a denial
+    # names no answer when it names only the open question; what it denies is its object.
+    return None if cls == QUESTION and p.stance == "denies" else cls
 
 
 # A hedge adverb as the cue: "pointed to 'some kind of terrorist attack, possibly at the state
@@ -240,8 +280,26 @@ def _bare_anaphor(p: Position) -> bool:
 
 
 def _content_free(p: Position) -> bool:
-    """A hedge with no proposition of its own ("nobody knows yet", "too early to say")."""
-    return p.stance == "unconfirmed" and not (set(topics_lex.words(_clause(p))) - HEDGE_FILLER)
+    """A hedge with no proposition of its own ("nobody knows yet", "too early to say", "we want
+    definitive conclusions before acting", "once it is proven, the time will come for
+    decisions"): its words speak only of knowing, proving, waiting and deciding."""
+    return p.stance == "unconfirmed" and \
+        not (set(topics_lex.words(_hedged_clause(p))) - HEDGE_FILLER - topics_lex.knowing())
+
+
+# Words after a cue that open a clause of their own ("'mean nothing to us', and its spokeswoman
+# urged ..."): the cue's proposition came before it.
+COORDINATED = re.compile(r"(?:and|but|while)\s+(?:its|his|her|their|the|he|she|they|it|we)\b", re.I)
+
+
+def _hedged_clause(p: Position) -> str:
+    """What a hedge is about: its complement's first clause, or the words before the cue when
+    what follows the cue is a new clause."""
+    at = p.sentence.find(p.cue)
+    if at > 0 and COORDINATED.match(p.topic_text.strip(" ,.;:\"“”'’")):
+        before = p.sentence[:at].rstrip(" \"“‘'")       # 'the photographs "| mean nothing to us'
+        return clause_before(before, len(before))
+    return _clause(p)
 
 
 def _topic_class(topic: dict) -> str | None:
@@ -286,12 +344,13 @@ def _shared(terms, others) -> int:
     return len((set(terms) & set(others)) - {"supply", "deploy"} if terms else ())
 
 
-def _new_topic(store, topics, story_id, article_id, p: Position, main: bool, extra=(), cls: str | None = None) -> dict:
-    terms = set(p.topic_terms) | {"@" + t[2:] for t in extra if t.startswith("g:")}
+def _new_topic(store, topics, story_id, article_id, p: Position, main: bool, extra=(), cls: str | None = None,
+               marks=(), label: str | None = None) -> dict:
+    terms = set(p.topic_terms) | {"@" + t[2:] for t in extra if t.startswith("g:")} | set(marks)
     if cls is not None:
         terms.add(CLASS_MARK + cls)
     row = {"story_id": story_id, "scale": p.scale, "prospect": int(p.prospect), "action": p.action,
-           "main": int(main), "terms": terms, "label": _label(p, cls), "vague_label": int(p.anaphoric and not _class_label(cls)),
+           "main": int(main), "terms": terms, "label": label or _label(p, cls), "vague_label": int(p.anaphoric and not _class_label(cls)),
            "first_article_id": article_id}
     row["id"] = store.add_topic(row)
     topics.append({**row, "terms": sorted(terms)})

@@ -71,6 +71,31 @@ def _stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
+# The mark of a party accused in a statement on who was behind an event ("!russia").
+PARTY_MARK = "!"
+
+
+def parties(terms, speaker_key: str | None = None) -> frozenset[str]:
+    """The parties a statement on who was behind an event names, marked: the countries among
+    its terms ('that the United States or its partners were responsible'), else, when given,
+    the speaker's own party ('denied any involvement', 'has nothing to do with this story':
+    a denial that names no one clears its speaker). A body of no known country names none."""
+    named = {PARTY_MARK + t[1:] for t in terms if t.startswith("@")}
+    if named or not speaker_key:
+        return frozenset(named)
+    kind, _, name = speaker_key.partition(":")
+    country = name.partition("/")[0]
+    known = kind in ("g", "b") and country and country != "unknown"
+    return frozenset({PARTY_MARK + country}) if known else frozenset()
+
+
+@lru_cache(maxsize=1)
+def knowing() -> frozenset[str]:
+    """Terms of knowing, proving, waiting and deciding (topics.toml `knowing`): a hedge made
+    only of them names no proposition of its own."""
+    return frozenset(words(" ".join(_lex()["words"].get("knowing", []))))
+
+
 def cue_terms(cue: str) -> set[str]:
     """Terms a cue itself carries: 'conceded defeat' is about the victory, 'admitted' about nothing."""
     heads = set(_lex()["synonyms"])
