@@ -98,3 +98,33 @@ def test_no_other_explanation_without_a_complement_is_about_the_question_at_hand
         'The Pentagon agreed that "there is no other plausible explanation" and pledged its support.'))).positions
     held = [p for p in found if p.scale == "truth"]
     assert held and all(p.stance == "confirms" and p.anaphoric for p in held)
+
+
+# ---- nothing excluded, and a frame after the claim ----------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    'Asked whether the dam had been mined, the Kremlin told reporters that "no option can be ruled out" yet.',
+    "Norway said sabotage could not be excluded.",
+    "The Pentagon said nothing could be ruled out at this stage.",
+])
+def test_nothing_excluded_is_unconfirmed(sentence):
+    assert {s for _, s in truth(sentence)} == {"unconfirmed"}
+
+
+def test_a_false_flag_is_no_denial():
+    assert "denies" not in {s for _, s in truth("The Pentagon said the blast may have been a false flag operation.")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Divers found traces of explosives on the hull, the prosecutor in charge said on Friday.",
+    "Divers found traces of explosives on the hull, the prosecutor leading the investigation said on Friday, "
+    "calling the blast sabotage.",
+])
+def test_a_claim_closed_by_a_reporting_frame_is_the_frames_speakers(sentence):
+    read = truth(sentence)
+    assert read and {s for _, s in read} == {"confirms"}, read
+
+
+def test_a_participle_after_a_frame_is_the_speakers():
+    read = truth("The blast wrecked the pier, Norway said on Monday, calling it sabotage.")
+    assert ("Norway", "confirms") in read, read

@@ -253,6 +253,10 @@ def _actors(text: str, match: re.Match, found: list[Mention], scale: str) -> lis
     modal = AUXILIARY.search(text[:match.start()]) if subject is None and scale == "truth" else None
     if modal:
         subject = subject_before(text, modal.start(), found)   # "the ministry would wait for the results": the ministry
+    if subject is None and PARTICIPLE_AFTER_FRAME.search(text[:match.start()]) and match.group()[:1].isalpha() and \
+            match.group().split()[0].lower().endswith("ing"):
+        said = [s for s in speakers(text, found) if s[1] <= match.start()]
+        return [said[-1][2].actor] if said else []    # "..., the prosecutor said, calling it sabotage": the prosecutor
     if subject is None and re.search(r"\b(?:and|but)\s+(?:\w+ly\s+)?$", text[:match.start()]):
         said = [s for s in speakers(text, found) if s[1] <= match.start()]
         return [said[0][2].actor] if said else []    # "X said ... but could not confirm ...": X
@@ -275,10 +279,20 @@ def _with_partners(actors: list[Actor], found: list[Mention]) -> list[Actor]:
     return out
 
 
+# A reporting frame closing the sentence: ", the prosecutor in charge said on Friday", maybe
+# with a participle clause after it (", calling the incident sabotage").
+TRAILING_FRAME = re.compile(r"[,”\"]\s*,?\s+(?:(?:the|a|an|[A-Z][\w.’'-]*|[a-z][\w’'-]*)\s+){1,6}?(?:said|says|told|added|stated)\b"
+                            r"(?:\s+(?:on|in|at|late|early|last|this)\b[^,;]{0,30})?(?:\s*,\s+[a-z]+ing\b[^;]*)?\s*[.]?\s*$")
+# A participle clause after a reporting frame: its subject is the frame's speaker.
+PARTICIPLE_AFTER_FRAME = re.compile(r"\b(?:said|says|told\s+\w+|added|stated)\b[^,;]{0,40},\s*$")
+
+
 def _governs(text: str, match: re.Match) -> bool:
     """A speaker stands for a cue only inside what it reports: 'X noted that information does
     not confirm', 'X said there is evidence', 'X said it could not confirm'."""
     before = text[:match.start()]
+    if TRAILING_FRAME.search(text, match.end()):
+        return True                           # "Investigators found traces of X, the prosecutor said"
     return bool(re.search(r"\b(that|saying|adding)\b", before, re.I)) or \
         bool(re.search(rf"\b(?:said|says|told \w+|stated|added|noted)\s+(?:[\w'’-]+\s+){{0,{COMPLEMENT_SUBJECT_WORDS}}}$", before, re.I))
 
