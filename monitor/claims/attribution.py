@@ -22,7 +22,10 @@ GAP_WORDS = (r"has|have|had|is|are|was|were|not|never|also|again|repeatedly|publ
              r"earlier|reportedly|officially|finally|initially|first|last|this|week|month|year|today|tonight|"
              r"yesterday|on|in|a|an|the|statement|separately|similarly|meanwhile|however|\w+day|\w+days|\w+ly|"
              r"jan\.?|feb\.?|mar\.?|apr\.?|may|jun\.?|jul\.?|aug\.?|sept?\.?|oct\.?|nov\.?|dec\.?|\d{1,2}(?:st|nd|rd|th)?")
-GAP = re.compile(rf"^(?:\s|,|\)|\((?:[^)]{{0,30}})\)|\b(?:{GAP_WORDS})\b\.?)*$", re.I)
+# The office a body holds in the case: "the prosecutor in charge said", "the official leading
+# the investigation said".
+IN_CHARGE = r"in\s+charge(?:\s+of\s+(?:the\s+)?[\w-]+)?|(?:leading|handling|running)\s+the\s+(?:investigation|inquiry|case|probe|search)"
+GAP = re.compile(rf"^(?:\s|,|\)|\((?:[^)]{{0,30}})\)|\b(?:{IN_CHARGE})\b|\b(?:{GAP_WORDS})\b\.?)*$", re.I)
 APPOSITIVE = re.compile(r"^\s*,[^,;“”\"]{1,90},\s*")
 APPOSITIVE_GAP = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*,(?:[^,;“”\"]|,\d){1,140},\s*(?:(?:has|have|had|also|on \w+)\s+)*")
 # Verbs that may come before their speaker: '"...", said Carl Schuster'.
