@@ -118,3 +118,11 @@ def test_a_quoted_course_of_another_actor_is_not_the_speakers():
     text = '"At this stage the Kremlin has not asked for help," a Pentagon spokeswoman told reporters.'
     found = actors.mentions(text, actors.Book(known=Directory({})))
     assert not courses.courses(Sentence(text=text, paragraph=0, index=0), found, set())
+
+
+def test_a_government_announcing_its_own_relief_seeks_no_outside_help():
+    from monitor.claims import extract
+    from monitor.records import Article
+    text = "The prime minister's office announced a relief package for flood-hit districts, Norway said."
+    found = extract(Article(origin="t.txt", text=text)).positions
+    assert not [p for p in found if p.action == "aid"], found
