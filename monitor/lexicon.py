@@ -24,24 +24,25 @@ def patterns(name: str, key: str) -> tuple[re.Pattern, ...]:
     return tuple(re.compile(p, re.I) for p in load(name)[key])
 
 
-def alternation(words) -> str:
+def alternation(words, space: str = r"\s+") -> str:
     """A regex alternation of phrases, spaces matching any white space, written as a trie
     ("minist(?:er|ry)" for "minister|ministry") so that the regex engine tests each shared
     prefix once: a flat list of 300 titles cost a test per title at every word of every
     sentence. It matches what the flat list, longest first, matched: every phrase is tried
     before its own prefixes, and phrases that are not prefixes of one another cannot match
-    at the same place."""
+    at the same place. `space`: what a space of a phrase matches (" ": one space, as the
+    phrases written as a regular expression match it)."""
     trie: dict = {}
     for word in {w for w in words if w}:
         node = trie
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
-    return _trie_regex(trie)
+    return _trie_regex(trie, space)
 
 
-def _trie_regex(node: dict) -> str:
-    branches = [_char(c) + _trie_regex(child) for c, child in sorted(node.items()) if c]
+def _trie_regex(node: dict, space: str = r"\s+") -> str:
+    branches = [(space if c == " " else re.escape(c)) + _trie_regex(child, space) for c, child in sorted(node.items()) if c]
     ends = "" in node
     if not branches:
         return ""
@@ -49,10 +50,6 @@ def _trie_regex(node: dict) -> str:
         return branches[0]
     body = "|".join(branches) + ("|" if ends else "")     # the end of a phrase is tried last
     return f"(?:{body})"
-
-
-def _char(c: str) -> str:
-    return r"\s+" if c == " " else re.escape(c)
 
 
 def alternation_regex(patterns) -> str:

@@ -101,3 +101,82 @@ def test_cue_buckets_find_the_sentences_the_whole_alternation_finds(sentence):
     cues = importlib.import_module("monitor.claims.cues")
     lowered = sentence.lower()
     assert cues._has_cue(lowered) == (cues._any_cue().search(lowered) is not None)
+
+
+def test_lower_case_beyond_ascii_reads_as_ascii_lower_case():
+    """numbers.find lowers a text with str.lower() unless it holds FOLDS_TO_ASCII: every other
+    character it changes becomes one cased character beyond ASCII of the same classes, so a
+    lowered pattern (cased characters all ASCII) matches it where it matched the translation."""
+    from monitor.claims import numbers
+
+    for i in range(128, 0x110000):
+        c = chr(i)
+        low = c.lower()
+        if low == c or numbers.FOLDS_TO_ASCII.search(c):
+            continue
+        assert len(low) == 1 and not low.isascii() and low.upper() != low, hex(i)
+        for cls in (r"\w", r"\d", r"\s"):
+            assert bool(re.match(cls, c)) == bool(re.match(cls, low)), (hex(i), cls)
+
+
+SPACED = st.lists(st.sampled_from(["at least", "about", "two", "hundred", "3,000", "1.2", "million", "%", "us$", "€",
+                                   "dozens", "of", "troops", "kessaly", "one", "often", "someone", "—", "to", "-",
+                                   "18,000", "nearly", "fifty-two", "“", "”", " ", "  ", "\n", ",", ".", "x1", "a"]),
+                  max_size=14).map("".join)
+
+
+@given(SPACED, st.integers(min_value=0, max_value=12))
+def test_quantity_search_from_its_lead_finds_what_a_search_finds(text, pos):
+    """numbers._leftmost tries the quantity pattern only where its lead (or the space before)
+    is: the match is the pattern's own search's, from any position."""
+    from monitor.claims import numbers
+
+    patterns = numbers._patterns()
+    lower, lead = patterns["quantity_lower"], patterns["lead_lower"]
+    expected = lower.search(text, pos)
+    found = numbers._leftmost(lower, lead, text, pos)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+@given(st.lists(st.text(alphabet="ab -", min_size=1, max_size=6).filter(str.strip), min_size=1, max_size=8),
+       st.text(alphabet="ab -x", max_size=40))
+def test_trie_with_single_spaces_matches_the_flat_one(words, text):
+    flat_single = "|".join(re.escape(w).replace(r"\ ", " ") for w in sorted(set(words), key=len, reverse=True))
+    old = [(m.start(), m.end()) for m in re.finditer(rf"(?<![\w.])(?:{flat_single})(?![\w-])", text)]
+    new = [(m.start(), m.end()) for m in re.finditer(rf"(?<![\w.])(?:{lexicon.alternation(words, space=' ')})(?![\w-])", text)]
+    assert new == old
+
+
+@given(st.text(alphabet="aAbB1 ’'-_.é", max_size=30))
+def test_capital_after_no_word_character_is_a_word_start(text):
+    """claims.PROPER writes \\b[A-Z] as [A-Z](?<!\\w[A-Z]): the same matches."""
+    from monitor.claims import PROPER
+
+    old = re.compile(r"\b[A-Z][\w’'-]*[A-Za-z0-9]")
+    assert [m.span() for m in PROPER.finditer(text)] == [m.span() for m in old.finditer(text)]
+
+
+LOWER_WORDS = st.lists(st.text(alphabet="abAé -", min_size=1, max_size=5).filter(lambda w: w.strip() and w[0].isalpha()),
+                       min_size=1, max_size=6)
+
+
+@given(LOWER_WORDS, LOWER_WORDS, LOWER_WORDS, st.text(alphabet="abABé .-x", max_size=40), st.integers(0, 6))
+def test_shared_lead_places_give_each_pattern_its_own_matches(first, second, third, text, pos):
+    """Lowered word lists built as names.py builds them, their leads searched for in one pass
+    (prefilter._Shared): each finds what its whole pattern finds, from any position."""
+    from monitor.claims import prefilter
+
+    saved = prefilter._SHARED
+    prefilter._SHARED = prefilter._Shared()
+    try:
+        lists = []
+        for words in (first, second, third):
+            trie = lexicon.alternation(words)
+            whole = re.compile(rf"(?<![\w.])(?:{trie})(?![\w-])", re.I)
+            lists.append(prefilter.Prefiltered(whole, prefilter._lower_lead(rf"[^\w.](?:{trie})"), shifted=True, lowered=True))
+        for p in lists:
+            assert p.shared is prefilter._SHARED
+            assert [m.span() for m in p.finditer(text, pos)] == [m.span() for m in p.whole.finditer(text, pos)]
+            assert [m.span() for m in p.finditer(text, 0, 9)] == [m.span() for m in p.whole.finditer(text, 0, 9)]
+    finally:
+        prefilter._SHARED = saved

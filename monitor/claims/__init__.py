@@ -10,11 +10,13 @@ import re
 from collections import Counter
 
 from ..records import Actor, Article, Claims, Directory
-from . import actors, sentences
+from . import actors, prefilter, sentences
 from .figures import figures
 from .positions import positions
 
-PROPER = re.compile(r"\b[A-Z][\w’'-]*[A-Za-z0-9]")
+# "\b[A-Z]" written "[A-Z](?<!\w[A-Z])" (a capital not after a word character: the same
+# matches), so that the regex engine scans for capitals instead of trying every position.
+PROPER = re.compile(r"[A-Z](?<!\w[A-Z])[\w’'-]*[A-Za-z0-9]")
 
 # Proper names kept per article for story assignment: a long report names 20-40.
 STORY_TERMS = 40
@@ -24,6 +26,7 @@ LEAD_CHARS = 600
 
 
 def extract(article: Article, people: dict[str, Actor] | None = None) -> Claims:
+    prefilter.forget()
     book = actors.Book(known=people if isinstance(people, Directory) else Directory(people or {}))
     year = _year(article.published)
     found_figures, found_positions, places = [], [], Counter()
@@ -49,12 +52,13 @@ def proper_words(text: str, found) -> list[str]:
     """Capitalised words inside a sentence that no actor took: places, events, flight numbers
     ('Korvash', 'VA417', 'Ferghel'). A story is told apart by its proper names."""
     taken = [(m.start, m.end) for m in found]
-    out = []
+    out, common = [], actors.not_names_lower()
     for match in PROPER.finditer(text):
-        if match.start() == 0 or any(a <= match.start() < b for a, b in taken):
+        start = match.start()
+        if start == 0 or taken and any(a <= start < b for a, b in taken):
             continue
         word = match.group().rstrip("’'s").lower()
-        if word not in actors.not_names_lower() and len(word) > 2:
+        if len(word) > 2 and word not in common:
             out.append("w:" + word)
     return out
 
