@@ -180,3 +180,12 @@ def test_shared_lead_places_give_each_pattern_its_own_matches(first, second, thi
             assert [m.span() for m in p.finditer(text, 0, 9)] == [m.span() for m in p.whole.finditer(text, 0, 9)]
     finally:
         prefilter._SHARED = saved
+
+
+@given(SENTENCE)
+def test_cue_hits_found_word_by_word_are_the_fast_patterns_matches(sentence):
+    import importlib
+    cues = importlib.import_module("monitor.claims.cues")
+    lowered = cues._lowered(sentence)
+    assert [[m.span() for m in found] for found in cues._fast_hits(lowered)] == \
+        [[m.span() for m in fast.finditer(lowered)] for _, _, fast, _ in cues._cues()]

@@ -184,16 +184,28 @@ def _anaphors() -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _quick() -> re.Pattern:
-    """Any word a course is written with at all: most sentences hold none. Searched in the
-    sentence lowered, without IGNORECASE: a case-insensitive alternation is tried branch by
-    branch at every word (0.63 against 0.2 ms an article on the benchmark pages)."""
-    return lexicon.lowered_pattern(r"\b(?:" + "|".join(_lex()["words"]["quick"]) + ")")
+    """Any word a course is written with at all: most sentences hold none. Searched (by
+    quick()) in the sentence lowered, without IGNORECASE: a case-insensitive alternation is
+    tried branch by branch at every word (0.63 against 0.2 ms an article on the benchmark
+    pages); and a space put before it, so that the words' \\b is the character before them,
+    not a word character: a pattern opening with a class lets the engine skip to the
+    characters in it, one opening with \\b is tried at every character (0.32 against 0.13 ms
+    an article). The plain words are one trie, their spaces single as in the regular ones."""
+    words = _lex()["words"]["quick"]
+    plain = [w for w in words if re.fullmatch(r"[a-z -]+", w)]
+    other = [w for w in words if w not in plain]
+    return lexicon.lowered_pattern(r"[^\w](?:" + "|".join([lexicon.alternation(plain, space=" ")] + other) + ")")
+
+
+def quick(text: str) -> bool:
+    """Whether `text` holds a word of _quick() at the start of a word."""
+    return _quick().search(" " + text.lower()) is not None
 
 
 def courses(sentence: Sentence, found: list[Mention], taken: set[str]) -> list[Position]:
     """Course-of-action positions of one sentence; actors in `taken` already hold one."""
     text = sentence.text
-    if not _quick().search(text.lower()):
+    if not quick(text):
         return []
     hits = _predicate_hits(text) + _governed_hits(text)
     hits += _subject_hits(text, hits) + _anaphor_hits(text)
@@ -214,7 +226,7 @@ def courses(sentence: Sentence, found: list[Mention], taken: set[str]) -> list[P
 def named(text: str) -> list[str]:
     """The courses a text names, in the order named: course nouns and predicates ("weigh
     expulsions", "expelled three envoys"), not a reference to one ("such measures")."""
-    if not _quick().search(text.lower()):
+    if not quick(text):
         return []
     found = [(m.start(), m.lastgroup) for m in _any_noun().finditer(text)
              if m.lastgroup != OPEN_COURSE and not _modifier().match(text, m.end())]

@@ -16,6 +16,7 @@ from ..records import Actor, Position
 from .actors import Mention
 from .anaphora import has_anaphor, is_anaphor
 from .courses import HEARSAY, OPEN_COURSE, courses
+from .numbers import FOLDS_TO_ASCII
 from .cues import _matches, framed
 from .attribution import co_holders, holder_of, quote_at, quote_holder, quote_speaker, quotes_another, speakers, subject_before
 from .sentences import Sentence
@@ -173,9 +174,15 @@ def _flat_denials(sentence: Sentence, found: list[Mention]) -> list[Position]:
 REQUEST_MADE = re.compile(r"\b(?:(?:had|has|have)\s+)?(?:formally\s+|officially\s+)?(?:asked|requested|appealed)\b|"
                           r"\b(?:telephoned|called|wrote to|contacted)\b[^.;]{0,40}?\bto\s+(?:formally\s+)?ask\b", re.I)
 
+# A word every REQUEST_MADE match holds, searched in the sentence lowered: a case-insensitive
+# pattern opening with \b is tried at every character (0.3 ms an article on the benchmark pages).
+REQUEST_WORD = re.compile(r"asked|requested|appealed|telephoned|called|wrote\s+to|contacted")
+
 
 def _reported_requests(sentence: Sentence, found: list[Mention]) -> list[Position]:
     text = sentence.text
+    if (text.isascii() or not FOLDS_TO_ASCII.search(text)) and not REQUEST_WORD.search(text.lower()):
+        return []                             # most sentences: no word a request is made with
     made = REQUEST_MADE.search(text)
     if made is None or NEGATION_WORD.search(text[max(0, made.start() - 40):made.end()]) or \
             predicate(text[made.start():]) != "request":
