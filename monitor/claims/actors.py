@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 from ..records import Actor
-from .names import (POSSESSIVE, SUBJECT_VERB, TOKEN, CALENDAR, Book, Mention, _canon, _dynamic, _lex, _place_name, _tables,
+from .names import (HONORIFIC_BEFORE, POSSESSIVE, SUBJECT_VERB, TOKEN, CALENDAR, Book, Mention, _canon, _dynamic, _lex, _place_name, _tables,
                     _unit_patterns, body_actor, key_of, not_names_lower, place_actor, unit_matches)
 from .anaphora import (_body_anaphors, _country_anaphors, _plural_anaphors, _possessive_bodies, _pronouns, has_anaphor, is_anaphor,
                        note_speakers)
@@ -117,17 +117,35 @@ def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
         i = bisect.bisect_right(starts, start)
         if i and start < ends[i - 1]:         # inside a unit (the names taken here are tokens: none holds a later one)
             continue
-        if word.rstrip("’'s") not in t["not_names"] and word not in t["not_names"] \
+        if (word.rstrip("’'s") not in t["not_names"] and word not in t["not_names"] or _month_surname(text, start, end, taken))\
                 and not word.isupper() and len(word) > 1:
             taken.append((start, end, "name", word))
     return sorted(taken)
+
+
+# A month is a surname after a given name or an honorific ("Helen May said", "Mrs June"),
+# never before a day's number ("May 5") or after a preposition ("in May"): the not_names
+# list keeps months out of names for the sentences that date things.
+MONTH_SURNAME = re.compile(r"(?:April|May|June|August)(?:['’]s)?$")
+DAY_AFTER = re.compile(r"\s*\d")
+
+
+def _month_surname(text: str, start: int, end: int, taken) -> bool:
+    if not MONTH_SURNAME.match(text, start, end) or DAY_AFTER.match(text, end):
+        return False
+    if HONORIFIC_BEFORE.search(text, max(0, start - 5), start):
+        return True
+    last = taken[-1] if taken else None               # the name word just before, one space away
+    return last is not None and last[2] == "name" and last[1] == start - 1 and text[last[1]] == " " \
+        and last[3] not in _tables()["not_names"]
 
 
 def _after_taken(text: str, start: int, end: int, taken) -> int | None:
     """A named body may start after a place that leads it: "Zarkhan's | National Seismological Center"."""
     for a, b, kind, _ in sorted(taken):
         if a < end and start < b:
-            if a <= start and kind == "place":
+            if kind == "place" and (a <= start or HEAD.search(text, b, end)):
+                # "Ana Ruiz of the Zembian | Prosecution Authority": the body is what follows the place
                 start = b + re.match(r"(?:['’]s)?\s*", text[b:]).end()
             else:
                 return None

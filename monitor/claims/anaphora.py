@@ -131,8 +131,25 @@ PRONOUN_HINT = re.compile(r"[HhSsIi](?<![A-Za-z\u00C0-\u024F][HhSsIi])"
                           r"(?![\w.\u00C0-\u024F'’-])")
 
 
+# "they" before a verb of judgement: 'Prosecutors obtained a warrant for a man they suspect of
+# ...' (what "they" say, think or suspect is a stance; what "they" do is often the counted's).
+THEY_JUDGE = Prefiltered(re.compile(r"\b[Tt]hey\s+(?:\w+ly\s+)?(?:suspect|suspected|believe|believed|say|said|think|thought|"
+                                    r"allege|alleged|concluded|conclude|fear|feared)\b"), re.compile(r"[Tt]hey\s"))
+
+
+def _they(text: str, found: list[Mention]) -> list[Mention]:
+    """'they' who judge is the subject before it, when that is a body named in the plural
+    ('Zembian prosecutors', 'officials'): a plural that acted, then judges."""
+    out = []
+    for m in THEY_JUDGE.finditer(text):
+        lead = next((x for x in reversed(found) if x.end <= m.start() and SUBJECT_VERB.match(text[x.end:])), None)
+        if lead is not None and lead.kind in ("body", "anonymous") and text[lead.end - 1] == "s":
+            out.append(Mention(m.start(), m.start() + 4, lead.actor, "pronoun"))
+    return out
+
+
 def _pronouns(text: str, tokens, book: Book, found: list[Mention]) -> list[Mention]:
-    out: list[Mention] = []
+    out: list[Mention] = _they(text, found)
     if not PRONOUN_HINT.search(text):
         return out
     for start, end, word in tokens:
@@ -251,7 +268,15 @@ def note_speakers(text: str, found: list[Mention], book: Book) -> None:
 
 
 def _is_subject(mention: Mention, text: str) -> bool:
-    return mention.kind == "pronoun" or bool(SUBJECT_VERB.match(text[mention.end:]))
+    """A mention followed by its verb, or a pronoun in the subject's case: "his spokesman" and
+    "told him" are not about him ("..., hours after dismissing his aide, Ana Ruiz said: ... He
+    said" is Ruiz)."""
+    if mention.kind == "pronoun":
+        return text[mention.start:mention.end].lower() not in NOT_SUBJECT_CASE
+    return bool(SUBJECT_VERB.match(text[mention.end:]))
+
+
+NOT_SUBJECT_CASE = ("his", "her", "him", "its")
 
 
 def has_anaphor(phrase: str) -> bool:

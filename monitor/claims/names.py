@@ -24,6 +24,10 @@ POSSESSIVE = re.compile(r"^(?:['’]s?)$")
 MAX_NAME_WORDS = 4
 
 
+# An honorific just before a word makes it a surname: "Mrs May said", "Mr Vidal".
+HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s$")
+
+
 # "they" is left out: in news it points at the counted (troops, victims) as often as at a body.
 PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "his": "person",
             "it": "body", "its": "body"}
@@ -33,8 +37,9 @@ PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "
 EXPLETIVE = re.compile(r"^\s*(?:is|was|'s|’s|remains|seems|appears|would be|will be)\b", re.I)
 
 
-# A mention followed by a verb is a sentence subject, which a later "it" points back to.
-SUBJECT_VERB = re.compile(r"^\s*(?:,[^,]{0,80},\s*)?(?:on\s+\w+day\s+)?(?:has|have|had|is|are|was|were|will|would|could|can|may|"
+# A mention followed by a verb is a sentence subject, which a later "it" points back to; a
+# seat may stand between ("the prosecutor's office in Tashbal confirmed").
+SUBJECT_VERB = re.compile(r"^\s*(?:,[^,]{0,80},\s*)?(?:(?:in|at)\s+[A-Z][\w’'-]+\s+)?(?:on\s+\w+day\s+)?(?:has|have|had|is|are|was|were|will|would|could|can|may|"
                           r"might|should|did|does|do|said|told|sent|took|made|gave|put|held|won|lost|led|began|saw|met|came|went|"
                           r"thought|knew|kept|left|brought|found|built|spoke|wrote|ran|struck|hit|shot|fell|rose|\w+ed|\w+s)\b")
 
@@ -261,3 +266,123 @@ def _place_name(alias: str, book: Book) -> str:
 def _canon(word: str, table: str) -> str:
     lookup = _tables()[table]
     return next((k for k in lookup if k.lower() == word.lower()), word)
+
+
+# Lone names: a capitalised word standing alone is a company's or an organisation's name, an
+# outlet's, a group's, or a country's; titles._person asks these which.
+
+
+def _own_name(word: str, book: Book) -> bool:
+    """Whether a lone name is a company's or an organisation's, once per name and article (the
+    article's sentences are read for it)."""
+    seen = book.__dict__.setdefault("_own_names", {})
+    if word not in seen:
+        seen[word] = _company_use(word, book) and not _place_use(word, book)
+    return seen[word]
+
+
+def _place_use(word: str, book: Book) -> bool:
+    """Whether the article uses a lone name as a place somewhere: where things happen ("in
+    Aldoria", "troops to Aldoria"), or whose officials speak (learned by learn_places). A lone
+    name that acts and is never so used is a body of its own: a company, an organisation."""
+    if word in book.places:
+        return True
+    pattern = re.compile(rf"\b(?:in|into|to|across|throughout|inside|from)\s+{re.escape(word)}\b(?!['’])")
+    if any(pattern.search(text) for text in book.texts):
+        return True
+    return _listed_with_country(word, book)
+
+
+def _company_use(word: str, book: Book) -> bool:
+    """Whether the article marks a lone name as a company's or an organisation's ('clothing
+    group Valcor', 'Valcor, the retailer,', 'brands such as Valcor', 'Valcor's suppliers')."""
+    marked = book.__dict__.get("_company_texts")
+    if marked is None or marked[0] is not book.texts:
+        marked = (book.texts, [text for text in book.texts if _company_marks().search(text)])
+        book.__dict__["_company_texts"] = marked
+    texts = [text for text in marked[1] if word in text]
+    if not texts:                        # most articles name no company noun: nothing to compile
+        return False
+    nouns, parts = _company_words()
+    name = re.escape(word)
+    pattern = re.compile(rf"\b(?:{nouns})\s+(?:(?:such as|including|like)\s+(?:[A-Z][\w&’'-]*(?:,\s+|\s+and\s+))*)?{name}\b"
+                         rf"|\b{name}(?:['’]s)?\s+(?:{parts})\b|\b{name},\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}(?:{nouns})\b")
+    return any(pattern.search(text) for text in texts)
+
+
+@lru_cache(maxsize=1)
+def _company_marks() -> re.Pattern:
+    """Any company noun or part: a sentence without one cannot mark a name as a company's."""
+    nouns, parts = _company_words()
+    return re.compile(rf"\b(?:{nouns}|{parts})\b")
+
+
+@lru_cache(maxsize=1)
+def _company_words() -> tuple[str, str]:
+    words = _lex()["words"]
+    return "|".join(map(re.escape, words["company_nouns"])), "|".join(map(re.escape, words["company_parts"]))
+
+
+def _listed_with_country(word: str, book: Book) -> bool:
+    """'Malaysia and Oman closed their airspace': a name listed with a country is one too."""
+    places = _tables()["places"]
+    name = re.escape(word)
+    pattern = re.compile(rf"\b([A-Z][\w.’'-]*(?:\s+[A-Z][\w’'-]*)?)(?:,|,?\s+and|,?\s+or)\s+{name}\b|"
+                         rf"\b{name}(?:,|\s+and|\s+or)\s+([A-Z][\w.’'-]*(?:\s+[A-Z][\w’'-]*)?)")
+    for text in book.texts:
+        for m in pattern.finditer(text) if word in text else ():
+            other = m.group(1) or m.group(2)
+            if any(part in places or part in book.places for part in (other, other.split()[0])):
+                return True
+    return False
+
+
+def _own_body(word: str, start: int, end: int, book: Book) -> Mention | None:
+    """'Benetton said', 'Walmart, which ..., said': a company or an organisation named alone
+    speaks for itself, never for a country. At a sentence's start, where any word is
+    capitalised, the name must also be written capitalised inside a sentence of the article."""
+    if start == 0 and not any(re.search(rf"[a-z,;:]\s+{re.escape(word)}\b", text) for text in book.texts):
+        return None
+    actor = Actor(((f"b:unknown/{key_of(word)}", word),))
+    book.note(actor)
+    book.__dict__.setdefault("_own_bodies", set()).add(actor.key)
+    return Mention(start, end, actor, "body")
+
+
+def _not_a_country(text: str, start: int, word: str) -> bool:
+    """'Veldanian officials': a demonym, which names a country only through learn_places."""
+    return bool(DEMONYM.search(word))
+
+
+DEMONYM = re.compile(r"(?:ian|ean|ese|ish)$")
+
+
+@lru_cache(maxsize=16)
+def _media_in(text: str) -> bool:
+    """Whether a sentence holds a word of the media at all: _media_before reads the sentence
+    up to each lone name, and most sentences hold none. Looked for in lower case (see
+    names.Prefiltered), or as _media_before looks when that cannot be done."""
+    words, lowered = _media_words(), _lowered(text)
+    if words is None or lowered is None:
+        return re.search(rf"(?:{'|'.join(_lex()['words']['media'])})", text, re.I) is not None
+    return words.search(lowered) is not None
+
+
+@lru_cache(maxsize=1)
+def _media_words() -> re.Pattern | None:
+    try:
+        return lexicon.lowered_pattern(rf"(?:{'|'.join(_lex()['words']['media'])})")
+    except ValueError:                        # a cased letter beyond ASCII
+        return None
+
+
+@lru_cache(maxsize=1)
+def _media_before() -> re.Pattern:
+    """'the business daily Ekho', 'the Telegram channel Ekho': an outlet named after what it is."""
+    return re.compile(rf"\b(?:{'|'.join(_lex()['words']['media'])})\s+(?:[A-Z][\w-]*\s+)?$", re.I)
+
+
+def _the_plural(text: str, start: int, word: str) -> bool:
+    """'the Marines said', 'the Greens said': a group named in the plural, not a country (those
+    named so, 'the Netherlands', are in the lexicon)."""
+    return word.endswith("s") and bool(re.search(r"\bthe\s+$", text[:start], re.I))

@@ -7,16 +7,16 @@ Split out of actors.py, which calls these while reading a sentence's mentions.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..records import Actor
-from .. import lexicon
-from .names import (MAX_NAME_WORDS, SUBJECT_VERB, Book, Mention, _canon, _lex, _lowered, _tables, _unit_patterns,
-                    body_actor, key_of, person_key, place_actor)
-from .places import _sentence_place, article_country, is_person_word
+from .names import (HONORIFIC_BEFORE, MAX_NAME_WORDS, SUBJECT_VERB, Book, Mention, _canon, _lex, _media_before, _media_in,
+                    _not_a_country, _own_body, _own_name, _tables, _the_plural, _unit_patterns, body_actor, key_of,
+                    person_key, place_actor, unit_matches)
+from .anaphora import last_speaker
+from .places import _sentence_place, _valid, article_country, is_person_word
 
 
-def default_country(book: Book, body: str | None) -> str | None:
+def default_country(book: Book, body: str | None, person: bool = False) -> str | None:
     """The country of a body or an official whose words name none: that of a body of the same
     kind named in this sentence or the one before ("Ruritania's General Staff gave its account.
     Lt. Gen. Ivan Petrov said ..."), else the country the passage is about (see scene), else the
@@ -25,7 +25,7 @@ def default_country(book: Book, body: str | None) -> str | None:
     if not book.texts:
         return book.home
     return _recent_country(book, body) or _recent_country(book, body, whole=body not in BARE_HOME) \
-        or scene_country(book) or book.home
+        or (scene_country(book) if person or body not in BARE_HOME else None) or book.home
 
 
 # How far back "anywhere in the article" looks, in actors met: the development and held-out
@@ -34,8 +34,10 @@ WHOLE_REACH = 400
 
 
 # Bodies a reporter names bare for the article's own country even after naming another's:
-# "Zembia's government protested. The government said ..." is the home's.
-BARE_HOME = ("government",)
+# "Zembia's government protested. The government said ..." is the home's, and so are the
+# police after "Zembia called it sabotage" (a foreign ministry or an official, named next,
+# speaks for the country of the passage).
+BARE_HOME = ("government", "police")
 
 
 def _recent_country(book: Book, body: str | None, whole: bool = False) -> str | None:
@@ -63,7 +65,9 @@ def scene_country(book: Book) -> str | None:
 
 LEAD_ARTICLE = re.compile(r"^\s*(?:The|the)\s+$")
 # A country heads its sentence as the actor: "Ruritania dismissed", "Ruritania: 'biased'".
-SCENE_LEAD = re.compile(r"^\s*(?::|(?:,[^,]{0,80},\s*)?(?:on\s+\w+day\s+)?(?:has|have|had|is|was|will|would|\w+ed)\b)")
+# "Ruritania did not hesitate", "Ruritania says": a country that acts in any tense.
+SCENE_LEAD = re.compile(r"^\s*(?::|(?:,[^,]{0,80},\s*)?(?:on\s+\w+day\s+)?(?:has|have|had|is|was|will|would|did|does|said|says|"
+                        r"could|can|must|\w+ed)\b)")
 
 
 def set_scene(text: str, found: list[Mention], book: Book) -> None:
@@ -81,6 +85,9 @@ def set_scene(text: str, found: list[Mention], book: Book) -> None:
         book.scene = (book.read, country[1])    # "The Kremlin dismissed ...": its officials speak next
     elif country[0].startswith("g:") and country[1] == scene_country(book):
         book.scene = (book.read, country[1])    # its officials go on speaking for it
+    elif lead.kind == "person" and country[0].startswith("g:") and country[1] != book.home \
+            and SUBJECT_VERB.match(text[lead.end:]):
+        book.scene = (book.read, country[1])    # "Defence Minister X (of a foreign country) urged ...": his colleagues next
 
 
 # "the secretary of public safety", "minister of tourism and aviation": an office named by its
@@ -172,6 +179,10 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
     start = group[0][0]
     known = book.person(key) or (_by_given_name(words[0], book) if len(words) == 1 else None)
     if len(words) == 1 and not (title or fixed or generic or known):
+        if HONORIFIC_BEFORE.search(book.text, max(0, start - 5), start) or KIN_BEFORE.search(book.text, max(0, start - 30), start):
+            actor = Actor(((key, name),))     # "Mrs Vidal said", "his wife Ana died": a person, whatever follows
+            book.note(actor)
+            return Mention(start, end, actor, "person")
         if _media_in(book.text) and _media_before().search(book.text, 0, start):
             actor = Actor(((f"b:unknown/{key_of(words[0])}", words[0]),))
             book.note(actor)                  # "the daily Ekho": an outlet, a body of its own
@@ -184,8 +195,8 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
             return Mention(start, end, actor, "place")
         if not SUBJECT_VERB.match(book.text[end:]) or is_person_word(words[0], book) \
                 or _the_plural(book.text, start, words[0]) or _not_a_country(book.text, start, words[0]) \
-                or LOCATIVE_BEFORE.search(book.text, 0, start):
-            return None                       # "the prosecutor's office in Karlsruhe confirmed": a seat, not who acts
+                or LOCATIVE_BEFORE.search(book.text, 0, start) or ATTRIBUTE_BEFORE.search(book.text, 0, start):
+            return None                       # "the prosecutor's office in Tashbal confirmed": a seat, not who acts
         if book.texts and _own_name(words[0], book):
             return _own_body(words[0], start, end, book)
         if start == 0 or not re.match(r"[A-Z][a-z]{3,}$", words[0]):
@@ -204,144 +215,79 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
                                             or not place and fixed and _own_office_of(known, group)):
         actor = known                         # "Transport Minister Ana Ruiz" again: the country met before
     elif named:
-        home = _sentence_place(book, start) or default_country(book, generic)
+        home = _sole_place(book, start) or default_country(book, generic, person=True)
         actor = Actor(((key, name),) + _body(fixed, generic, place, named, home if generic else None).levels)
     elif body in _lex()["words"]["independent"] and not place and _last_body(book, body):
         actor = Actor(((key, name),) + _last_body(book, body).levels)    # "the chief physician, Ana Ruiz": the hospital's
     elif body or place:
-        home = (_sentence_place(book, start) or default_country(book, body)) if body != "parliament" else None
+        home = (_sole_place(book, start) or default_country(book, body, person=True)) if body != "parliament" else None
         if not (place or fixed or generic) and title and title in _lex()["words"].get("head_titles", ()):
-            home = _sentence_place(book, start) or _sentence_government(book, start) \
-                or article_country(name, book) or scene_country(book) or book.home
+            home = _sole_place(book, start) or _sentence_government(book, start) \
+                or article_country(name, book) or _seat_country(name, book) or scene_country(book) or book.home
         actor = Actor(((key, known.name if known and len(known.name) > len(name) else name),)
                       + _body_levels(fixed, body, place, home))
-    elif known:
+    elif known and len(known.levels) > 1:
         actor = known
     else:
-        actor = Actor(((key, name),))
+        introduced = _introduced(book, start, end)
+        actor = Actor(((key, name),) + introduced.levels) if introduced else known or Actor(((key, name),))
     book.note(actor, title)
     return Mention(start, end, actor, "person")
 
 
-# A place named after a preposition of location is where a body sits or things happen, never
-# the subject of the verb after it: "the federal prosecutor's office in Karlsruhe confirmed".
-LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|inside)\s+$", re.I)
+def _introduced(book: Book, start: int, end: int) -> Actor | None:
+    """'Zembia's foreign minister was less restrained. Ana Ruiz dismissed ...': a reporter names
+    an office, then its holder as the next sentence's subject. The office must have led the
+    sentence before, as one official (not "officials"), and the name lead this one."""
+    text, found = book.previous
+    if not found or book.text[:start].strip(" “\"'") or not SUBJECT_VERB.match(book.text[end:]):
+        return None
+    lead = next((m for m in found if m.kind != "pronoun"), None)
+    if lead is None or lead.kind != "anonymous" or LEAD_ARTICLE.sub("", text[:lead.start]).strip(" “\"'") \
+            or text[lead.end - 1] == "s" or not SUBJECT_VERB.match(text[lead.end:]):
+        return None
+    return lead.actor
 
 
-def _own_name(word: str, book: Book) -> bool:
-    """Whether a lone name is a company's or an organisation's, once per name and article (the
-    article's sentences are read for it)."""
-    seen = book.__dict__.setdefault("_own_names", {})
-    if word not in seen:
-        seen[word] = _company_use(word, book) and not _place_use(word, book)
-    return seen[word]
+# A lone name after a relation of a person's is a given name: "his wife Ana died", "her
+# daughter Ana, 33," (never a country, however it acts).
+KIN_BEFORE = re.compile(r"\b(?:his|her|their)\s+(?:[a-z-]+\s+)?(?:wife|husband|daughter|son|mother|father|brother|sister|"
+                        r"partner|widow|widower|child|niece|nephew|cousin|friend|colleague)\s+$", re.I)
 
 
-def _place_use(word: str, book: Book) -> bool:
-    """Whether the article uses a lone name as a place somewhere: where things happen ("in
-    Aldoria", "troops to Aldoria"), or whose officials speak (learned by learn_places). A lone
-    name that acts and is never so used is a body of its own: a company, an organisation."""
-    if word in book.places:
-        return True
-    pattern = re.compile(rf"\b(?:in|into|to|across|throughout|inside|from)\s+{re.escape(word)}\b(?!['’])")
-    if any(pattern.search(text) for text in book.texts):
-        return True
-    return _listed_with_country(word, book)
-
-
-def _company_use(word: str, book: Book) -> bool:
-    """Whether the article marks a lone name as a company's or an organisation's ('clothing
-    group Valcor', 'Valcor, the retailer,', 'brands such as Valcor', 'Valcor's suppliers')."""
-    marked = book.__dict__.get("_company_texts")
-    if marked is None or marked[0] is not book.texts:
-        marked = (book.texts, [text for text in book.texts if _company_marks().search(text)])
-        book.__dict__["_company_texts"] = marked
-    texts = [text for text in marked[1] if word in text]
-    if not texts:                        # most articles name no company noun: nothing to compile
-        return False
-    nouns, parts = _company_words()
-    name = re.escape(word)
-    pattern = re.compile(rf"\b(?:{nouns})\s+(?:(?:such as|including|like)\s+(?:[A-Z][\w&’'-]*(?:,\s+|\s+and\s+))*)?{name}\b"
-                         rf"|\b{name}(?:['’]s)?\s+(?:{parts})\b|\b{name},\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}(?:{nouns})\b")
-    return any(pattern.search(text) for text in texts)
-
-
-@lru_cache(maxsize=1)
-def _company_marks() -> re.Pattern:
-    """Any company noun or part: a sentence without one cannot mark a name as a company's."""
-    nouns, parts = _company_words()
-    return re.compile(rf"\b(?:{nouns}|{parts})\b")
-
-
-@lru_cache(maxsize=1)
-def _company_words() -> tuple[str, str]:
-    words = _lex()["words"]
-    return "|".join(map(re.escape, words["company_nouns"])), "|".join(map(re.escape, words["company_parts"]))
-
-
-def _listed_with_country(word: str, book: Book) -> bool:
-    """'Malaysia and Oman closed their airspace': a name listed with a country is one too."""
-    places = _tables()["places"]
-    name = re.escape(word)
-    pattern = re.compile(rf"\b([A-Z][\w.’'-]*(?:\s+[A-Z][\w’'-]*)?)(?:,|,?\s+and|,?\s+or)\s+{name}\b|"
-                         rf"\b{name}(?:,|\s+and|\s+or)\s+([A-Z][\w.’'-]*(?:\s+[A-Z][\w’'-]*)?)")
+def _seat_country(name: str, book: Book) -> str | None:
+    """The government of the seats named with a leader in the article's sentences, when they are
+    all one's: "Ruiz made the charge in the Kremlin's great hall", "Ruiz, speaking at the White
+    House". Where a leader speaks tells whose leader he is; two governments' seats tell nothing."""
+    surname = name.split()[-1]
+    bodies, governments = _lex()["bodies"], set()
     for text in book.texts:
-        for m in pattern.finditer(text) if word in text else ():
-            other = m.group(1) or m.group(2)
-            if any(part in places or part in book.places for part in (other, other.split()[0])):
-                return True
-    return False
+        if surname in text:
+            for _, pattern in _unit_patterns()[:2]:
+                governments.update(bodies[_tables()["bodies"][m.group().lower()]]["government"]
+                                   for m in pattern.finditer(text))
+    governments = {g for g in governments if _valid(g)}     # an alliance's seat is no leader's country
+    return governments.pop() if len(governments) == 1 else None
 
 
-def _own_body(word: str, start: int, end: int, book: Book) -> Mention | None:
-    """'Benetton said', 'Walmart, which ..., said': a company or an organisation named alone
-    speaks for itself, never for a country. At a sentence's start, where any word is
-    capitalised, the name must also be written capitalised inside a sentence of the article."""
-    if start == 0 and not any(re.search(rf"[a-z,;:]\s+{re.escape(word)}\b", text) for text in book.texts):
+def _sole_place(book: Book, start: int) -> str | None:
+    """The country named before `start` in the sentence, when it names only one: "Zembia and
+    Kessaly traded accusations, with President Ana Ruiz saying ... and President Tomas Vidal
+    calling ..." tells neither's country by the order of the names."""
+    place = _sentence_place(book, start)
+    if place is None:
         return None
-    actor = Actor(((f"b:unknown/{key_of(word)}", word),))
-    book.note(actor)
-    book.__dict__.setdefault("_own_bodies", set()).add(actor.key)
-    return Mention(start, end, actor, "body")
+    places = _tables()["places"]
+    named = {places.get(m.group()) for m in unit_matches(book, 2, book.text) if m.start() < start}
+    return place if len({name for name in named if _valid(name)}) <= 1 else None
 
 
-def _not_a_country(text: str, start: int, word: str) -> bool:
-    """'Veldanian officials': a demonym, which names a country only through learn_places."""
-    return bool(DEMONYM.search(word))
-
-
-DEMONYM = re.compile(r"(?:ian|ean|ese|ish)$")
-
-
-@lru_cache(maxsize=16)
-def _media_in(text: str) -> bool:
-    """Whether a sentence holds a word of the media at all: _media_before reads the sentence
-    up to each lone name, and most sentences hold none. Looked for in lower case (see
-    names.Prefiltered), or as _media_before looks when that cannot be done."""
-    words, lowered = _media_words(), _lowered(text)
-    if words is None or lowered is None:
-        return re.search(rf"(?:{'|'.join(_lex()['words']['media'])})", text, re.I) is not None
-    return words.search(lowered) is not None
-
-
-@lru_cache(maxsize=1)
-def _media_words() -> re.Pattern | None:
-    try:
-        return lexicon.lowered_pattern(rf"(?:{'|'.join(_lex()['words']['media'])})")
-    except ValueError:                        # a cased letter beyond ASCII
-        return None
-
-
-@lru_cache(maxsize=1)
-def _media_before() -> re.Pattern:
-    """'the business daily Ekho', 'the Telegram channel Ekho': an outlet named after what it is."""
-    return re.compile(rf"\b(?:{'|'.join(_lex()['words']['media'])})\s+(?:[A-Z][\w-]*\s+)?$", re.I)
-
-
-def _the_plural(text: str, start: int, word: str) -> bool:
-    """'the Marines said', 'the Greens said': a group named in the plural, not a country (those
-    named so, 'the Netherlands', are in the lexicon)."""
-    return word.endswith("s") and bool(re.search(r"\bthe\s+$", text[:start], re.I))
+# A place named after a preposition of location is where a body sits or things happen, never
+# the subject of the verb after it: "the federal prosecutor's office in Tashbal confirmed".
+LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|inside)\s+$", re.I)
+# A lone name after a determiner or a possessive names a thing, never a country that acts:
+# "its Vorlak stocks", "a Valcor jet" (a plural noun after it reads like a verb: "stocks").
+ATTRIBUTE_BEFORE = re.compile(r"\b(?:its|his|her|their|our|a|an)\s+$", re.I)
 
 
 def _last_body(book: Book, body: str) -> Actor | None:
@@ -401,15 +347,53 @@ def _body_levels(fixed, body, place, home=None) -> tuple:
 def _titled(start, end, title, place, text, book: Book) -> Mention | None:
     """'the secretary', 'a senior South Korean official': a person seen before, or a body."""
     before = text[max(0, start - 6):start].lower()
+    if UNNAMED_BEFORE.search(text, max(0, start - UNNAMED_REACH), start):
+        return None                           # "citing unnamed Zembian officials": no one's stance on record
     if place:
+        leader = _named_before(title, book, place) if before.rstrip().endswith("the") else None
+        if leader is not None:                # '"...," the Zembian president said' after Ana Ruiz spoke
+            return Mention(start, end, leader, "person")
         body = _tables()["titles"].get(_canon(title, "titles"), "government")
         actor = body_actor(body, place, fixed=False)
         book.note(actor)                      # "Zembia's defence minister": a later "Defence Minister X" is hers
         return Mention(start, end, actor, "anonymous")
     if before.rstrip().endswith("the"):
-        actor = book.last("person", title.split()[-1])
+        actor = book.last("person", title.split()[-1]) or _named_before(title, book)
         if actor is not None:
             return Mention(start, end, actor, "person")
+    generic = _tables()["generic"].get(_canon(title, "generic"))
+    if generic is not None:                   # "the prosecutor in charge said": the office speaks
+        actor = _body(None, generic, None, None, default_country(book, generic))
+        book.note(actor)
+        return Mention(start, end, actor, "body")
     return None
+
+
+# Officials a reporter does not name speak for no body: the contract records official
+# positions, and an anonymous source's claim is the outlet's report, not a government's.
+UNNAMED_BEFORE = re.compile(r"\b(?:unnamed|anonymous|unidentified)\s+(?:[A-Z][\w.-]*\s+|senior\s+|[a-z]+\s+){0,2}$", re.I)
+UNNAMED_REACH = 40                            # "unnamed senior South Korean " is 28 characters
+
+
+def _named_before(title: str, book: Book, country: str | None = None) -> Actor | None:
+    """'Ana Ruiz told parliament ... . "...," the prime minister said': a reporter names a leader,
+    then calls her by her office. The office of a head of government or state (one holder to a
+    country), written with "the" and held by nobody the article has titled, is the person who
+    last spoke (within anaphora.SPEAKER_SENTENCES), if she holds no other office here and her
+    known body, if any, is one a head holds, of the office's country when it names one ("the
+    Zembian president"); she keeps what the store knows of her, else takes the office."""
+    if title not in _lex()["words"]["head_titles"]:
+        return None
+    person = last_speaker(book)
+    if person is None or book.titles.get(person.key, title) != title:
+        return None
+    body = _tables()["titles"].get(_canon(title, "titles"), "government")
+    if len(person.levels) > 1:
+        same = person.levels[1][0].endswith("/" + key_of(body)) and country in (None, person.levels[-1][1])
+        return person if same else None
+    home = country or scene_country(book) or book.home
+    actor = Actor(person.levels[:1] + body_actor(body, home, fixed=False).levels)
+    book.note(actor, title)
+    return actor
 
 
