@@ -123,3 +123,12 @@ def test_the_office_with_its_country_is_the_leader_who_just_spoke():
 def test_a_name_after_a_possessive_is_a_thing_not_a_country():
     found = read(["The minister asked what had happened to its Vorlak stocks."])
     assert not [m for m in found[0][1] if m.kind == "place"]
+
+
+def test_it_after_a_name_no_rule_reads_is_not_the_body_before():
+    from monitor.claims import extract
+    from monitor.records import Article
+    text = ("Norway's transport ministry said on Monday that the bridge had been inspected in May.\n\n"
+            "Valcor, which built the deck, said it could not confirm that the welds had failed.")
+    found = extract(Article(origin="t.txt", text=text)).positions
+    assert not [p for p in found if "transport" in p.actor.key and "welds" in p.sentence], found

@@ -182,7 +182,25 @@ def _antecedent(kind: str, start: int, found: list[Mention], text: str, book: Bo
     bodies = [m.actor for m in earlier if not m.actor.key.startswith("p:") and _is_subject(m, text)]
     if bodies:
         return bodies[0]
+    if _unread_subject(text, start, earlier):
+        return None                           # "Valcor, which ..., said it": Valcor, whom we cannot name
     return book.subjects[-1] if book.subjects else None
+
+
+# A sentence led by a name no rule reads ("Valcor, which last week said it ...", "Valcor,
+# owned by a holding, said it would ..."): its "it" is that name, not the body before it.
+UNREAD_SUBJECT = re.compile(r"\W*((?:[A-Z][\w&’'.-]*\s+){0,2}[A-Z][\w&’'-]*)(?=\s*,|\s+(?:said|says|has|had|is|was|will|would|"
+                            r"which|now|also|on)\b)")
+NOT_A_NAME = {"the", "a", "an", "it", "he", "she", "they", "we", "this", "that", "these", "those", "but", "and", "in",
+              "on", "at", "after", "before", "when", "while", "officials", "police", "authorities", "its", "their",
+              "his", "her", "our", "some", "many", "most", "one", "two", "three", "meanwhile", "however", "separately"}
+
+
+def _unread_subject(text: str, start: int, earlier: list[Mention]) -> bool:
+    lead = UNREAD_SUBJECT.match(text)
+    if lead is None or lead.end(1) > start or lead.group(1).split()[0].lower() in NOT_A_NAME:
+        return False
+    return not any(m.start < lead.end(1) and m.end > lead.start(1) for m in earlier)
 
 
 def _leading_person(text: str, found: list[Mention]) -> Actor | None:
