@@ -9,7 +9,8 @@ import re
 from functools import lru_cache
 
 from ..records import Actor
-from .names import (EXPLETIVE, PRONOUNS, QUOTE_MARK, SUBJECT_VERB, Book, Mention, Prefiltered, _tables, body_actor,
+from .companies import acts
+from .names import (EXPLETIVE, PRONOUNS, QUOTE_MARK, SUBJECT_VERB, Book, Mention, Prefiltered, _lex, _tables, body_actor,
                     key_of as _key)
 
 __all__ = ["has_anaphor", "is_anaphor"]
@@ -32,7 +33,42 @@ def _body_anaphors(text: str, book: Book, found: list[Mention]) -> list[Mention]
                       (word in _spelled(a.name) or word in a.key)), None)
         if actor is not None:
             out.append(Mention(m.start(), m.end(), actor, "body"))
-    return out
+    return out + _company_anaphors(text, book, found, out)
+
+
+# "the group", "the Italian group", "the budget retailer": a company named by what it is, after
+# its name acted alone (companies.py). The words between are its country's demonym or a kind of
+# business (actors.toml company_kinds): "the armed group" or "the Novichok group" is no company.
+COMPANY_HEADS = r"group|retailer|chain|brand|label|giant|conglomerate|corporation|clothier|automaker|carmaker|insurer|lender"
+COMPANY_ANAPHOR = re.compile(rf"\b[Tt]he\s+((?:[\w-]+\s+){{0,2}}?)(?:{COMPANY_HEADS})\b")
+COMPANY_HEAD = re.compile(COMPANY_HEADS)      # (in every COMPANY_ANAPHOR match: a cheap test first)
+
+
+def _company_anaphors(text: str, book: Book, found: list[Mention], out: list[Mention]) -> list[Mention]:
+    own = book.__dict__.get("_own_bodies")
+    if not own or not COMPANY_HEAD.search(text):
+        return []
+    new = []
+    for m in COMPANY_ANAPHOR.finditer(text):
+        if any(x.start <= m.end() - 1 < x.end for x in found + out) or not all(map(_company_kind, m.group(1).split())):
+            continue
+        actor = next((a for a in reversed(book.seen) if a.key in own), None)
+        if actor is None:
+            continue
+        inside = [x for x in found if m.start() <= x.start and x.end <= m.end()]
+        for x in inside:                      # "the Italian group": the group speaks, not Italy
+            found.remove(x)
+        new.append(Mention(m.start(), m.end(), actor, "body"))
+    return new
+
+
+def _company_kind(word: str) -> bool:
+    return word.lower() in _company_kinds() or word in _tables()["places"]
+
+
+@lru_cache(maxsize=1)
+def _company_kinds() -> frozenset[str]:
+    return frozenset(_lex()["words"]["company_kinds"])
 
 
 def _spelled(words: str) -> str:
@@ -179,7 +215,8 @@ def _antecedent(kind: str, start: int, found: list[Mention], text: str, book: Bo
         if leading or people:
             return (leading or people)[-1].actor
         return _leading_person(*book.previous) or (speaking and last_speaker(book)) or _last_person(book)
-    bodies = [m.actor for m in earlier if not m.actor.key.startswith("p:") and _is_subject(m, text)]
+    bodies = [m.actor for m in earlier if not m.actor.key.startswith("p:")
+              and (_is_subject(m, text) or m.kind == "body" and acts(text, m.end))]
     if bodies:
         return bodies[0]
     if _unread_subject(text, start, earlier):

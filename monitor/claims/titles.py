@@ -13,6 +13,7 @@ from .names import (HONORIFIC_BEFORE, MAX_NAME_WORDS, SUBJECT_VERB, Book, Mentio
                     _not_a_country, _own_body, _own_name, _tables, _the_plural, _unit_patterns, body_actor, key_of,
                     person_key, place_actor, unit_matches)
 from .anaphora import last_speaker
+from .companies import company, firm_of_person, lone_company, suffixed
 from .places import _sentence_place, _valid, article_country, is_person_word
 
 
@@ -178,6 +179,9 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
     start, end = names[0][0], group[-1][1]
     start = group[0][0]
     known = book.person(key) or (_by_given_name(words[0], book) if len(words) == 1 else None)
+    firm = suffixed(words) if book.texts and not (title or fixed or generic) else None
+    if firm:
+        return company(firm, start, end, book)     # "Valcor Inc said": the company Valcor
     if len(words) == 1 and not (title or fixed or generic or known):
         if HONORIFIC_BEFORE.search(book.text, max(0, start - 5), start) or KIN_BEFORE.search(book.text, max(0, start - 30), start):
             actor = Actor(((key, name),))     # "Mrs Vidal said", "his wife Ana died": a person, whatever follows
@@ -187,6 +191,9 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
             actor = Actor(((f"b:unknown/{key_of(words[0])}", words[0]),))
             book.note(actor)                  # "the daily Ekho": an outlet, a body of its own
             return Mention(start, end, actor, "body")
+        firm = lone_company(words[0], start, end, book, place)
+        if firm is not None:
+            return firm                       # "Valcor said", "Norland's Valcor said it would"
         local = LOCAL_APPOSITIVE.match(book.text, end)
         if local and re.search(rf"\b(?:{'|'.join(_lex()['words']['local_units'])})\b", local.group(), re.I):
             actor = place_actor(words[0])     # "Eastvale, the state's largest county, said"
@@ -214,6 +221,8 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
     if known and len(known.levels) > 1 and (not (place or fixed or named) and _same_body(known, generic)
                                             or not place and fixed and _own_office_of(known, group)):
         actor = known                         # "Transport Minister Ana Ruiz" again: the country met before
+    elif not (place or fixed or generic or named) and (firm := firm_of_person(group, title, book)) is not None:
+        actor = Actor(((key, name),) + firm.levels)    # "Valcor chief executive Ana Ruiz", its spokesman
     elif named:
         home = _sole_place(book, start) or default_country(book, generic, person=True)
         actor = Actor(((key, name),) + _body(fixed, generic, place, named, home if generic else None).levels)
