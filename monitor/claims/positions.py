@@ -41,7 +41,7 @@ PROSPECT_WORDS = 12
 # "records showed no aircraft nearby", "believes nobody was on board", "said the jet had not been hit".
 NEGATED_COMPLEMENT = re.compile(
     r"(?:that\s+)?(?:(?:there\s+(?:was|were|is|are|had been|has been|have been)\s+)?(?:no|none)\b(?!\s+(?:more|less|fewer|longer|later|sooner|doubt)\b)|"
-    r"(?:nobody|no one|no-one|never)\b|(?:[\w’'-]+\s+){1,5}(?:(?:was|were|is|are|had|has|have|did|does|do)(?:\s+not|n[’']t)|never)\b(?!\s+only))", re.I)
+    r"(?:nobody|no one|no-one|never)\b|(?:[\w’'-]+\s+){1,3}(?:had|has|have)\s+no\b(?!\s+(?:more|less|fewer|longer|doubt)\b)|(?:[\w’'-]+\s+){1,5}(?:(?:was|were|is|are|had|has|have|did|does|do)(?:\s+not|n[’']t)|never)\b(?!\s+only))", re.I)
 # A negated adequacy is a shortfall admitted, not a denial: "admitted the response had not been
 # good enough", "conceded the checks were not sufficient".
 SHORTFALL = re.compile(r"\b(?:not|n[’']t)\s+(?:been\s+|be\s+)?(?:\w+\s+)?(?:good enough|enough|sufficient|adequate|properly)\b", re.I)
@@ -112,7 +112,9 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
         holders = _actors(text, frames.get(index, match), found, scale)
         for actor in _with_partners(holders, found):
             out.append(_position(sentence, match, scale, _negated(text, match, stance), action, actor, found))
-    if not any(p.scale == "truth" for p in out):
+    if not any(p.scale == "truth" and not p.past for p in out):
+        # (a recap of an earlier statement leaves the sentence's own denial to be read: "X, which
+        # last week said it was looking into it, now says it had no production there")
         out += _flat_denials(sentence, found) or _reported_requests(sentence, found)
     taken = {(p.actor.key, p.action) for p in out if p.scale == "action"}
     for p in courses(sentence, found, taken):
@@ -125,8 +127,8 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
 # insisted the reactor had not been damaged", "'There was no outside impact on the plane,' he
 # said"). Read only where the complement names an event a story asks about: "said there were
 # no plans" or "said nobody had called" is no position on anything.
-ASSERTING = re.compile(r"(?:\b(?:said|says|insisted|insists|insisting|stressed|maintained|maintains|maintaining|added|adding|"
-                       r"wrote|went on|told)(?:\s+[\w’'.-]+){0,5}?\s+that|\b(?:said|says|insisted|insists|insisting|stressed|"
+ASSERTING = re.compile(r"(?:\b(?:said|says|saying|insisted|insists|insisting|stressed|maintained|maintains|maintaining|added|adding|"
+                       r"repeated|wrote|went on|told)(?:\s+[\w’'.-]+){0,5}?\s+that|\b(?:said|says|insisted|insists|insisting|stressed|"
                        r"maintained|maintains|maintaining|added|adding|wrote|went on)|\btold\s+[\w’'.-]+(?:\s+[\w’'.-]+)?|"
                        r",\s+and\s+that)\s+[“\"]?", re.I)
 # "This is not the official number": what something is called, not whether an event happened.
@@ -334,7 +336,9 @@ def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor,
     core = " ".join(topic_text.split(",")[0].split()[:PROSPECT_WORDS])
     modal = re.search(r"\b(?:would|will|could|may|might|shall)\s+(?:\w+ly\s+)?$", text[:match.start()])
     prospect = scale == "truth" and (bool(_words("prospect").search(core)) or bool(modal))
-    before = re.split(r"[;]", text[:match.start()])[-1]
+    # (a recap in a relative clause before the verb dates the recap, not this statement: "X, which
+    # last week said it was looking into it, now says it had no production there")
+    before = _own_clause(re.split(r"[;]", text[:match.start()])[-1])
     past = bool(_words("past").search(before)) or _pluperfect(before)
     topic = terms(topic_text, found, offset=match.end(), text=text)
     topic = tuple(sorted(set(topic) | cue_terms(match.group())))
@@ -360,12 +364,17 @@ def clause_before(text: str, end: int) -> str:
     return CLAUSE_START.split(text[:end])[-1].strip()
 
 
+# A reporting verb in the pluperfect right before the complement: an earlier statement recalled.
+PLUPERFECT_REPORT = re.compile(r"\bhad\s+(?:\w+ly\s+)?(?:said|told\s+[\w’'-]+(?:\s+[\w’'-]+)?|stated|insisted|maintained|claimed|"
+                               r"announced)\s+(?:that\s+)?$")
+
+
 def _pluperfect(before: str) -> bool:
     """'the chief who had called the reports groundless': an earlier stance, unless it is
     reported speech ('said it had confirmed')."""
     match = re.search(r"\bhad\s+(?:\w+ly\s+)?$", before)
     if not match:
-        return False
+        return PLUPERFECT_REPORT.search(before) is not None   # "Valcor had told customers that none of ..."
     return not re.search(r"\b(?:said|says|told|stated|announced|added)\s+(?:that\s+)?(?:\w+\s+){0,3}$", before[:match.start()])
 
 
