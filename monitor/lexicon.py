@@ -162,3 +162,54 @@ def _class_chars(body: str) -> set[str]:
             chars.add(body[k])
             k += 1
     return chars
+
+
+# A literal a match must hold is worth searching for first only from this length: a shorter
+# one ("a", "to") is in nearly every sentence.
+MIN_REQUIRED = 3
+
+
+def required_literals(source: str) -> list[str] | None:
+    """Literals, in lower case, at least one of which every match of the pattern `source` holds
+    (case-insensitively), or None when the pattern's structure gives no such list of useful
+    ones (each MIN_REQUIRED characters or more). Searching a sentence for them is cheap; a
+    sentence that holds none needs no search of the whole pattern."""
+    from re import _parser                  # the standard parser: the pattern's own structure
+    found = _required(_parser.parse(source))
+    return sorted(found) if found else None
+
+
+def _required(items) -> set[str] | None:
+    """The best requirement of a sequence of parsed items: a run of literals, or one item's."""
+    candidates, run = [], []
+    for op, av in list(items) + [(None, None)]:
+        if str(op) == "LITERAL":
+            run.append(chr(av).lower())
+            continue
+        if run:
+            candidates.append({"".join(run)})
+            run = []
+        need = _item_required(str(op), av)
+        if need:
+            candidates.append(need)
+    useful = [c for c in candidates if _letters(c) >= MIN_REQUIRED]
+    return max(useful, key=lambda c: (_letters(c), -len(c))) if useful else None
+
+
+def _letters(literals: set[str]) -> int:
+    """How telling a set of literals is: the length of its shortest, white space at its ends
+    apart (" to " is in every other sentence, like "to")."""
+    return min(len(w.strip()) for w in literals)
+
+
+def _item_required(op: str, av) -> set[str] | None:
+    """What one parsed item requires: a group's content, one of a branch's alternatives' (each
+    must require something), a repetition's item when it must occur; else nothing."""
+    if op == "SUBPATTERN":
+        return _required(av[-1])
+    if op == "BRANCH":
+        needs = [_required(alternative) for alternative in av[1]]
+        return set().union(*needs) if all(needs) else None
+    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+        return _required(av[2])
+    return None

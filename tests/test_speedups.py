@@ -189,3 +189,138 @@ def test_cue_hits_found_word_by_word_are_the_fast_patterns_matches(sentence):
     lowered = cues._lowered(sentence)
     assert [[m.span() for m in found] for found in cues._fast_hits(lowered)] == \
         [[m.span() for m in fast.finditer(lowered)] for _, _, fast, _ in cues._cues()]
+
+
+COURSE_TEXT = st.lists(st.sampled_from(["The", "board", "voted", "to", "abandon", "its", "hand", "COUNT", "Recount",
+                                        "aid", "Aid", "workers", "ruled", "it", "out", "would", "go", "on", "such",
+                                        "measures", "Sanctions", "weigh", "imports", "from", "abroad", "ſanctions",
+                                        "re-count", "-", ",", ".", "“", "will", "not", "resign", "resigned", "help"]),
+                       max_size=14).map(" ".join)
+
+
+def _course_patterns():
+    from monitor.claims import courses
+
+    return [courses._any_noun(), courses._predicates(), courses._anaphors(), courses.ANY_MODAL] + \
+        [pattern for _, pattern in courses._governors()]
+
+
+@given(COURSE_TEXT, st.integers(0, 20))
+def test_word_list_patterns_searched_by_their_lead_find_the_patterns_matches(text, pos):
+    """prefilter.words_pattern (and ANY_MODAL): the lowered lead after one character, the
+    required literals first, then the pattern itself; its matches are the pattern's own."""
+    for p in _course_patterns():
+        spans = lambda found: [(m.span(), m.lastgroup, m.group()) for m in found]
+        assert spans(p.finditer(text, pos)) == spans(p.whole.finditer(text, pos))
+        assert spans(p.finditer(text, 0, 12)) == spans(p.whole.finditer(text, 0, 12))
+
+
+@given(COURSE_TEXT)
+def test_every_match_holds_one_of_the_required_literals(text):
+    """In a text that can be lowered (no character that folds to an ASCII letter, which the
+    search then reads plainly)."""
+    from monitor.claims import prefilter
+
+    if prefilter._lowered(text) is None:
+        return
+    for p in _course_patterns():
+        literals = lexicon.required_literals(p.pattern)
+        for m in p.whole.finditer(text) if literals else ():
+            assert any(w in m.group().lower() for w in literals), (p.pattern[:60], m.group())
+
+
+def test_required_literals_of_a_pattern():
+    assert lexicon.required_literals(r"abc(def)?") == ["abc"]
+    assert lexicon.required_literals(r"x(abc|defg)+y") == ["abc", "defg"]
+    assert lexicon.required_literals(r"(?<![\w-])(?:a|bcd)") is None      # "a" is no useful literal
+    assert lexicon.required_literals(r"(hand )?counts?|tall(y|ies)") == ["count", "tall"]
+    assert lexicon.required_literals(r"(re)?count|[a-z]+") is None          # a branch that requires nothing
+
+
+@given(st.text(alphabet="aAbBÉéǅ×1,.'’- \t\n“(ſİ5_ßΔ", max_size=30))
+def test_capitalised_tokens_are_the_tokens_that_start_with_a_capital(text):
+    from monitor.claims.names import TOKEN, Tokens, capitalised
+
+    tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+    assert capitalised(text) == [t for t in tokens if t[2][0].isupper() and len(t[2]) > 1]
+    assert list(Tokens(text)) == tokens
+
+
+COMPANY_TEXT = st.lists(st.sampled_from(["clothing", "group", "brands", "such as", "including", "Norco", "Valcor", "and",
+                                         ",", "the", "retailer", "'s", "’s", "suppliers", "Inc", "said", "Valcors",
+                                         "xValcor", "of", "big", "chief executive", "Valcor,"]),
+                        max_size=12).map(" ".join)
+
+
+@given(COMPANY_TEXT, st.sampled_from(["Valcor", "Val.cor", "Norco"]))
+def test_company_marks_read_around_the_name_are_the_names_pattern(text, word):
+    """names._marked_at reads around each place the name is written what one pattern per name found."""
+    from monitor.claims import names
+
+    nouns, parts = names._company_words()
+    name = re.escape(word)
+    old = re.compile(rf"\b(?:{nouns})\s+(?:(?:such as|including|like)\s+(?:[A-Z][\w&’'-]*(?:,\s+|\s+and\s+))*)?{name}\b"
+                     rf"|\b{name}(?:['’]s)?\s+(?:{parts})\b|\b{name},\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}(?:{nouns})\b")
+    new = any(names._marked_at(text, at, word) for at in names._occurrences(text, word))
+    assert new == (old.search(text) is not None)
+    assert (names._company_marks().search(text) is None) == (re.search(rf"\b(?:{nouns}|{parts})\b", text) is None)
+
+
+@given(st.lists(st.sampled_from(["the", "toll", "rose", "ROSE", "to", "at", "is", "wasn't", "of", "roses", "stood",
+                                 "paſſed", "surpassed", "now", " ", "\n", ",", "x"]), max_size=10).map(" ".join))
+def test_toll_lead_is_read_only_after_its_word(text):
+    import importlib
+    figures = importlib.import_module("monitor.claims.figures")
+    if figures._toll_lead().search(text):
+        assert figures._may_end_a_toll(text)
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12)), max_size=6),
+       st.text(alphabet="Ab Cd’s-Xy.", max_size=40))
+def test_proper_words_skip_the_words_inside_any_mention(spans, text):
+    from types import SimpleNamespace
+
+    from monitor.claims import PROPER, actors, proper_words
+
+    found = [SimpleNamespace(start=a, end=a + n) for a, n in spans]
+    taken = [(m.start, m.end) for m in found]
+    common = actors.not_names_lower()
+    old = ["w:" + w for m in PROPER.finditer(text) if m.start() and not any(a <= m.start() < b for a, b in taken)
+           for w in [m.group().rstrip("’'s").lower()] if len(w) > 2 and w not in common]
+    assert proper_words(text, found) == old
+
+
+def test_dynamic_matches_are_the_phrase_index_matches_kept():
+    from monitor.claims.names import Book, _dynamic, dynamic_matches
+    from monitor.records import Directory
+
+    book = Book(known=Directory({}))
+    book.places["Norland"] = "Norland"
+    text = "Norland and the Norland Republic."
+    first = dynamic_matches(book, text)
+    assert [m.span() for m in first] == [m.span() for m in _dynamic(book).finditer(text)]
+    book.places["Norland Republic"] = "Norland Republic"     # learned later: read again
+    assert [m.group() for m in dynamic_matches(book, text)] == ["Norland", "Norland Republic"]
+    assert dynamic_matches(book, text) is dynamic_matches(book, text)
+
+
+@given(st.lists(st.text(alphabet="abAB", min_size=1, max_size=5), min_size=1, max_size=8),
+       st.text(alphabet="abAB .-x", max_size=60), st.integers(0, 20), st.integers(0, 60))
+def test_phrase_index_from_a_position_finds_what_one_pattern_found(words, text, pos, endpos):
+    """Only the words that start with a phrase's first character are read, from any position."""
+    pattern = re.compile(rf"(?<![\w.])(?:{flat(words)})(?![\w-])")
+    parent = Phrases()
+    parent.add(set(words[::2]))
+    index = Phrases(parent)
+    index.add(set(words[1::2]))
+    assert [(m.start(), m.end()) for m in index.finditer(text, pos, endpos)] == \
+        [(m.start(), m.end()) for m in pattern.finditer(text, pos, endpos)]
+
+
+def test_canonical_spelling_is_the_first_key_so_spelt():
+    from monitor.claims.names import _canon, _tables
+
+    for table in ("generic", "titles"):
+        for key in list(_tables()[table])[:400]:
+            for word in (key, key.upper(), key.title(), key + "x"):
+                assert _canon(word, table) == next((k for k in _tables()[table] if k.lower() == word.lower()), word)

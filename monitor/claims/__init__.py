@@ -6,8 +6,10 @@ Pentagon's Lloyd Austin. Rule-based and explainable: every claim keeps its sente
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
+from itertools import accumulate
 
 from ..records import Actor, Article, Claims, Directory
 from . import actors, prefilter, sentences
@@ -51,11 +53,15 @@ def _year(published: str | None) -> int | None:
 def proper_words(text: str, found) -> list[str]:
     """Capitalised words inside a sentence that no actor took: places, events, flight numbers
     ('Korvash', 'VA417', 'Ferghel'). A story is told apart by its proper names."""
-    taken = [(m.start, m.end) for m in found]
+    # A word inside a mention is one at or after a mention's start and before the furthest end
+    # of the mentions that start at or before it (the spans, sorted; no look through them all).
+    taken = sorted((m.start, m.end) for m in found)
+    starts, reach = [a for a, _ in taken], list(accumulate((b for _, b in taken), max))
     out, common = [], actors.not_names_lower()
     for match in PROPER.finditer(text):
         start = match.start()
-        if start == 0 or taken and any(a <= start < b for a, b in taken):
+        i = bisect.bisect_right(starts, start)
+        if start == 0 or i and start < reach[i - 1]:
             continue
         word = match.group().rstrip("’'s").lower()
         if len(word) > 2 and word not in common:

@@ -14,8 +14,8 @@ import re
 from functools import lru_cache
 
 from ..records import Actor
-from .names import (HONORIFIC_BEFORE, POSSESSIVE, SUBJECT_VERB, TOKEN, CALENDAR, Book, Mention, _canon, _dynamic, _lex, _place_name, _tables,
-                    _unit_patterns, body_actor, key_of, not_names_lower, place_actor, unit_matches)
+from .names import (HONORIFIC_BEFORE, POSSESSIVE, SUBJECT_VERB, CALENDAR, Book, Mention, Tokens, _canon, _lex, _place_name, _tables,
+                    _unit_patterns, body_actor, capitalised, dynamic_matches, key_of, not_names_lower, place_actor, unit_matches)
 from .anaphora import (_body_anaphors, _country_anaphors, _plural_anaphors, _possessive_bodies, _pronouns, has_anaphor, is_anaphor,
                        note_speakers)
 from .home import home_place as _home_place
@@ -27,10 +27,10 @@ __all__ = ["Book", "Mention", "SUBJECT_VERB", "has_anaphor", "home_place", "is_a
 
 def mentions(text: str, book: Book) -> list[Mention]:
     """Actor mentions in one sentence, left to right; the book learns the people named."""
-    tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+    tokens = Tokens(text)
     learn_places(text, book)
     book.advance(text)
-    units = _units(text, tokens, book)
+    units = _units(text, book)
     found = [m for group in _groups(units, text) if (m := _mention(group, text, book)) is not None]
     found += _body_anaphors(text, book, found)
     found += _country_anaphors(text, book, found)
@@ -57,7 +57,7 @@ def home_place(texts: list[str], book: Book, title: str | None = None, link: str
     return _home_place(texts, book, title, link)
 
 
-def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
+def _units(text: str, book: Book) -> list[tuple[int, int, str, str]]:
     """Lexicon units (places, bodies, titles, generic bodies), learned places and acronyms,
     named bodies ("National Disaster Management Agency") and capitalised name words."""
     taken: list[tuple[int, int, str, str]] = []
@@ -87,7 +87,7 @@ def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
     for start, end, name in prefixed_places(text):
         take(start, end, "place", name)
         book.places.setdefault(name, name)
-    for m in _dynamic(book).finditer(text) if book.places or book.aliases else ():
+    for m in dynamic_matches(book, text) if book.places or book.aliases else ():
         take(m.start(), m.end(), "place" if m.group() in book.places else "alias", m.group())
     for m in NAMED_BODY.finditer(text) if ORG_WORD.search(text) else ():
         if not ORG_WORD.search(text, m.start(), m.end()):
@@ -111,9 +111,7 @@ def _units(text: str, tokens, book: Book) -> list[tuple[int, int, str, str]]:
                 start, word = tail.start(), tail.group()
         take(start, end, kind, word)
     t = _tables()
-    for start, end, word in tokens:
-        if not word[0].isupper():             # most words: no need to look at what is taken
-            continue
+    for start, end, word in capitalised(text):   # most words are not: no need to look at what is taken
         i = bisect.bisect_right(starts, start)
         if i and start < ends[i - 1]:         # inside a unit (the names taken here are tokens: none holds a later one)
             continue

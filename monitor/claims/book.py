@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import ChainMap
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import re
 
+from .. import lexicon
 from ..records import Actor, Directory
 
 QUOTE_MARK = re.compile(r"[\"“”]")
@@ -152,3 +154,149 @@ class Book:
                 continue
             return actor
         return None
+
+
+# The places and acronyms a book knows (the article's own over the store's), found in a sentence
+# by their first words (moved from names.py, which re-exports them).
+
+
+@lru_cache(maxsize=None)
+def _phrase_pattern(phrase: str) -> re.Pattern:
+    """One learned place or acronym, matched where the old alternation matched it: not inside
+    a word or after a dot, not before a word character or a hyphen; any white space between words."""
+    return re.compile(rf"(?<![\w.])(?:{lexicon.alternation([phrase])})(?![\w-])")
+
+
+WORD = re.compile(r"\w+")
+
+
+class Phrases:
+    """Learned places and acronyms, found in a sentence by their first word.
+
+    The store teaches a place or an acronym now and then, so their number grows with the
+    store; one regular expression over all of them was compiled again whenever one was added,
+    which cost more with every article. Here each phrase is compiled once (and cached), and a
+    sentence is scanned word by word against a dict: the cost follows the sentence, not the
+    store. Matches are those the alternation gave: leftmost, longest, not overlapping.
+    """
+
+    def __init__(self, parent: "Phrases | None" = None):
+        self.by_first: dict[str, list[str]] = {}
+        self.size = 0
+        self.parent = parent
+        self._longest = 0
+        self.initials: set[str] = set()       # the first characters of the first words
+
+    def add(self, phrases) -> None:
+        for phrase in phrases:
+            first = WORD.search(phrase)
+            if first:
+                self.initials.add(first.group()[0])
+            bucket = self.by_first.setdefault(first.group() if first else "", [])
+            if phrase not in bucket:
+                bucket.append(phrase)
+                bucket.sort(key=len, reverse=True)
+                self.size += 1
+                self._longest = max(self._longest, len(phrase))
+
+    @property
+    def longest(self) -> int:
+        """The length of the longest phrase, its parent's included: no match is longer in a
+        text whose white space comes in single characters (a space in a phrase matches a run)."""
+        return max(self._longest, self.parent.longest if self.parent is not None else 0)
+
+    def candidates(self, word: str) -> list[str]:
+        own = self.by_first.get(word, [])
+        if self.parent is None:
+            return own
+        inherited = self.parent.candidates(word)
+        return sorted(own + inherited, key=len, reverse=True) if own and inherited else own or inherited
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
+        """The matches in text[pos:endpos], read as the regular expressions' `pos` and
+        `endpos` read it: the text ends at `endpos`, and a match at `pos` sees what stands before."""
+        end, endpos = pos, len(text) if endpos is None else endpos
+        # The words that begin a phrase here or in a parent: most sentences hold none, and
+        # are done with in one pass in C and a look-up per distinct word.
+        # Only the words that start with a first word's first character are read (capitals, for
+        # places and acronyms: a few words a sentence, not all of them); a word cut at `pos` is
+        # not, which no phrase matches (none starts after a word character).
+        indexes, initials, phrases = [], set(), self
+        while phrases is not None:
+            indexes.append(phrases.by_first)
+            initials |= phrases.initials
+            phrases = phrases.parent
+        if not initials:
+            return
+        starting = _words_starting(frozenset(initials))
+        words = set(starting.findall(text, pos, endpos))
+        firsts = set().union(*(index.keys() & words for index in indexes))   # (each in the time of the smaller)
+        if not firsts:
+            return
+        for word in starting.finditer(text, pos, endpos):
+            if word.group() not in firsts or word.start() < end:
+                continue
+            for phrase in self.candidates(word.group()):
+                match = _phrase_pattern(phrase).match(text, word.start(), endpos)
+                if match:
+                    end = match.end()
+                    yield match
+                    break
+
+
+@lru_cache(maxsize=64)
+def _words_starting(initials: frozenset[str]) -> re.Pattern:
+    """WORD's words that start with one of `initials`, after no word character. (The class
+    first, the look behind after it: the engine skips to the characters of the class.)"""
+    chars = "".join(re.escape(c) for c in sorted(initials))
+    return re.compile(rf"[{chars}](?<!\w[{chars}])\w*")
+
+
+def _dynamic(book: Book) -> Phrases:
+    """The book's places and acronyms as a Phrases index: the store's (one index per
+    directory, brought up to date with what it learned since) under the article's own."""
+    shared = _shared_phrases(book.known)
+    local = book.__dict__.get("_phrases")
+    if local is None:
+        local = book.__dict__["_phrases"] = Phrases(shared)
+    places, aliases = book.places.maps[0], book.aliases.maps[0]
+    if local.size != len(places) + len(aliases):  # (else all are in: the two only grow, and hold what was added)
+        own = places.keys() | aliases.keys()
+        if local.size != len(own):
+            local.add(own)
+    return local
+
+
+def dynamic_matches(book: Book, text: str) -> list[re.Match]:
+    """The matches of the book's places and acronyms (_dynamic) in the whole of `text`, kept by
+    the book like unit_matches: the article's home place reads every sentence for them before
+    the sentences are read one by one (0.3 ms an article for each reading with the store's
+    directory of the benchmark). They change only with the phrases the book and the store
+    have learned, whose numbers key them (a Phrases index only grows)."""
+    local = _dynamic(book)
+    sizes, phrases = [], local
+    while phrases is not None:
+        sizes.append(phrases.size)
+        phrases = phrases.parent
+    scans = book.__dict__.setdefault("_dynamic_scans", {})
+    key = (text, *sizes)
+    found = scans.get(key)
+    if found is None:
+        found = scans[key] = list(local.finditer(text))
+    return found
+
+
+_SHARED: dict[int, tuple[Directory, "Phrases", int]] = {}
+
+
+def _shared_phrases(directory: Directory) -> "Phrases":
+    entry = _SHARED.get(id(directory))
+    if entry is None or entry[0] is not directory:
+        _SHARED.clear()                       # one store's directory at a time in practice
+        entry = (directory, Phrases(), 0)
+    directory_, phrases, done = entry
+    new = [key[6:] for key in directory.order[done:] if key.startswith(("place:", "alias:"))]
+    if new:
+        phrases.add(new)
+    _SHARED[id(directory)] = (directory, phrases, len(directory.order))
+    return phrases

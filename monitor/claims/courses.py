@@ -23,7 +23,7 @@ from .. import lexicon
 from ..records import Actor, Position
 from .actors import Mention
 from .attribution import THIRD_PERSON, holder_of, quote_at, quote_holder, quote_speaker, quotes_another, subject_before
-from .prefilter import _lowered
+from .prefilter import WORD_START, Prefiltered, words_pattern
 from .sentences import Sentence
 
 # The course noun follows its governing verb within this many words: "voted to abandon its
@@ -66,7 +66,9 @@ GAPPED = re.compile(r"\s*(?:and\s+)?(?P<who>[^;]{1,120}?)\s+(?:\d+|one|two|three
 # action could follow within days"); "would", "will" and "must" decide it.
 POSSIBILITY = {"could", "can", "may", "might"}
 # Most sentences hold no modal at all: they need no look for a course noun as subject.
-ANY_MODAL = re.compile(rf"\b(?:{SUBJECT_MODALS})\b", re.I)
+# (Searched by its lead in the text lowered: see prefilter.words_pattern.)
+ANY_MODAL = Prefiltered(re.compile(rf"\b(?:{SUBJECT_MODALS})\b", re.I),
+                        lexicon.lowered_pattern(rf"[^\w](?:{SUBJECT_MODALS})\b"), shifted=True, lowered=True, share=False)
 # A pronoun for a course and a quoted fragment hold this much space between them and what
 # they lean on: 'the capital “does not need”' (1 space, the quote mark apart).
 ADJACENT_CHARS = 3
@@ -108,12 +110,12 @@ def _lex() -> dict:
 
 
 def _words(forms) -> str:
-    return rf"(?<![\w-])(?:{lexicon.alternation_regex(forms)})(?![\w-])"
+    return rf"{WORD_START}(?:{lexicon.alternation_regex(forms)})(?![\w-])"
 
 
 @lru_cache(maxsize=1)
-def _governors() -> list[tuple[str, re.Pattern]]:
-    return [(stance, re.compile(_words(forms), re.I)) for stance, forms in _lex()["governors"].items()]
+def _governors() -> list[tuple[str, Prefiltered]]:
+    return [(stance, words_pattern(_words(forms))) for stance, forms in _lex()["governors"].items()]
 
 
 @lru_cache(maxsize=1)
@@ -136,10 +138,10 @@ def _nouns() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _any_noun() -> re.Pattern:
+def _any_noun() -> Prefiltered:
     """Any course noun, a named group per course: a governing verb matters only in a sentence
     that holds one, and a pronoun stands for the last one before it."""
-    return re.compile(rf"(?<![\w-])(?:{_noun_groups()})(?![\w-])", re.I)
+    return words_pattern(rf"{WORD_START}(?:{_noun_groups()})(?![\w-])")
 
 
 @lru_cache(maxsize=1)
@@ -152,19 +154,12 @@ def _predicates_source() -> str:
     """Every predicate in one pattern, a named group per course and stance ("aid__opposes")."""
     groups = "|".join(f"(?P<{key}__{stance}>{lexicon.alternation_regex(forms)})"
                       for key, stances in _lex()["predicates"].items() for stance, forms in stances.items())
-    return rf"(?<![\w-])(?:{groups})(?![\w-])"
+    return rf"{WORD_START}(?:{groups})(?![\w-])"
 
 
 @lru_cache(maxsize=1)
-def _predicates() -> re.Pattern:
-    return re.compile(_predicates_source(), re.I)
-
-
-@lru_cache(maxsize=1)
-def _lowered_predicates() -> re.Pattern:
-    """The predicates in lower case, for the sentence lowered: a case-insensitive alternation
-    is tried branch by branch at every word (as the quick pattern's docstring says)."""
-    return lexicon.lowered_pattern(_predicates_source())
+def _predicates() -> Prefiltered:
+    return words_pattern(_predicates_source())
 
 
 @lru_cache(maxsize=1)
@@ -176,10 +171,10 @@ def _subject_predicate() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _anaphors() -> re.Pattern:
+def _anaphors() -> Prefiltered:
     """Governing phrases whose object is a pronoun for a course: 'ruled it out'."""
     groups = "|".join(f"(?P<{stance}>{lexicon.alternation_regex(forms)})" for stance, forms in _lex()["anaphors"].items())
-    return re.compile(rf"(?<![\w-])(?:{groups})(?![\w-])", re.I)
+    return words_pattern(rf"{WORD_START}(?:{groups})(?![\w-])")
 
 
 @lru_cache(maxsize=1)
@@ -235,16 +230,27 @@ def named(text: str) -> list[str]:
 
 
 def _predicate_hits(text: str) -> list[Hit]:
-    out, lowered = [], _lowered(text)
-    pattern, target = (_lowered_predicates(), lowered) if lowered is not None else (_predicates(), text)
-    for m in pattern.finditer(target):
+    out = []
+    for m in _predicates().finditer(text):
         key, stance = m.lastgroup.split("__")
         out.append(Hit(m.start(), m.end(), key, stance, "predicate"))
     return out
 
 
+_NOUNS_READ: list = [None, []]
+
+
+def _noun_matches(text: str) -> list[re.Match]:
+    """_any_noun()'s matches in the whole sentence, kept for the sentence read last: the
+    governed and the subject hits both ask for them (a search and a full scan cost the same
+    in the sentences that hold none)."""
+    if _NOUNS_READ[0] is not text:
+        _NOUNS_READ[:] = [text, list(_any_noun().finditer(text))]
+    return _NOUNS_READ[1]
+
+
 def _governed_hits(text: str) -> list[Hit]:
-    if not _any_noun().search(text):
+    if not _noun_matches(text):
         return []
     out = []
     for stance, pattern in _governors():
@@ -266,7 +272,7 @@ def _subject_hits(text: str, hits: list[Hit]) -> list[Hit]:
     out = []
     if not ANY_MODAL.search(text):
         return out
-    for noun in _any_noun().finditer(text):
+    for noun in _noun_matches(text):
         if any(h.start <= noun.start() < h.end for h in hits) or _modifier().match(text, noun.end()):
             continue                                     # the object of a verb, not a subject
         m = _subject_predicate().match(text, noun.end())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .names import SUBJECT_VERB, Book, _dynamic, _lex, _tables, place_actor, unit_matches
+from .names import SUBJECT_VERB, Book, _lex, _tables, dynamic_matches, place_actor, unit_matches
 from .places import _valid, learn_places, person_words
 
 
@@ -174,7 +174,7 @@ def home_place(texts: list[str], book: Book, title: str | None = None, link: str
         learn_places(text, book)
         matches = [(m, _tables()["places"].get(m.group())) for m in unit_matches(book, 2, text)]
         if book.places:
-            matches += [(m, book.places.get(m.group())) for m in _dynamic(book).finditer(text)]
+            matches += [(m, book.places.get(m.group())) for m in dynamic_matches(book, text)]
         bodies = None
         for m, name in matches:
             if not name or name in _lex()["words"]["organizations"]:

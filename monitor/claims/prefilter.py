@@ -7,6 +7,8 @@ from __future__ import annotations
 import bisect
 import re
 
+from .. import lexicon
+
 
 class Prefiltered:
     """A pattern that starts with lookbehinds (or \\b), searched in two steps, with the
@@ -24,10 +26,12 @@ class Prefiltered:
     first letters); a text holding a character that lower-casing would lengthen or that
     IGNORECASE matches to an ASCII letter (numbers.FOLDS_TO_ASCII) is searched plainly."""
 
-    def __init__(self, pattern: re.Pattern, lead: re.Pattern, shifted: bool = False, lowered: bool = False):
+    def __init__(self, pattern: re.Pattern, lead: re.Pattern, shifted: bool = False, lowered: bool = False,
+                 share: bool = True, required: re.Pattern | None = None):
         self.whole, self.lead, self.shifted, self.lowered = pattern, lead, shifted, lowered
+        self.required = required              # (lowered only) one of these literals is in every match
         self.pattern, self.flags = pattern.pattern, pattern.flags
-        self.shared = _SHARED if lowered and _SHARED.add(lead) else None
+        self.shared = _SHARED if share and lowered and _SHARED.add(lead) else None
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
         return next(self.finditer(text, pos, endpos), None)
@@ -41,38 +45,65 @@ class Prefiltered:
             if target is None:
                 yield from self.whole.finditer(text, pos, endpos)
                 return
-        lead, whole, shift = self._lead(text, target, endpos), self.whole.match, int(self.shifted)
+            if self.required is not None and self.required.search(target, pos, endpos) is None:
+                return
+        whole, shift = self.whole.match, int(self.shifted)
         if shift and pos == 0:                # no character before the start: tried as it is
             match = whole(text, 0, endpos)
             if match is not None:
                 yield match
                 pos = match.end() if match.end() > 0 else 1
-        while (at := lead(max(pos - shift, 0))) is not None:
+        for at in self._leads(text, target, endpos, max(pos - shift, 0)):
+            if at < pos - shift:
+                continue                      # inside the last match
             start = at + shift
             match = whole(text, start, endpos)
             if match is None:
-                pos = start + 1
                 continue
             yield match
             pos = match.end() if match.end() > start else start + 1   # (no phrase is empty)
 
+    def _leads(self, text: str, target: str, endpos: int, pos: int):
+        """The places from `pos` on where `lead` matches in `target`, in order, as the search
+        from each place after the last match found them. Over a whole text, a shared pattern's
+        are among the places _Shared found there, and only those are tried; a part of a text
+        (`endpos` before its end) is searched as it is. (A generator: the loop above runs
+        once per pattern and sentence, 14 times a sentence, and was a closure and a bisection
+        per place.)"""
+        if self.shared is None or endpos != len(text):
+            search = self.lead.search
+            while (hit := search(target, pos, endpos)) is not None:
+                yield hit.start()
+                pos = hit.start() + 1
+            return
+        places, match = self.shared.places(text, target), self.lead.match
+        for i in range(bisect.bisect_left(places, pos), len(places)):
+            if match(target, places[i]) is not None:
+                yield places[i]
+
     def match(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
         return self.whole.match(text, pos, len(text) if endpos is None else endpos)
 
-    def _lead(self, text: str, target: str, endpos: int):
-        """A function: the first place from a position where `lead` matches in `target`. Over
-        a whole text, a shared pattern's are among the places _Shared found there, and only
-        those are tried; a part of a text (`endpos` before its end) is searched as it is."""
-        if self.shared is None or endpos != len(text):
-            search = self.lead.search
-            return lambda pos: (hit.start() if (hit := search(target, pos, endpos)) is not None else None)
-        places, match = self.shared.places(text, target), self.lead.match
-        def first(pos: int) -> int | None:
-            for i in range(bisect.bisect_left(places, pos), len(places)):
-                if match(target, places[i]) is not None:
-                    return places[i]
-            return None
-        return first
+
+# What a word-list pattern of the claim stage opens with: no word character or hyphen before it.
+WORD_START = r"(?<![\w-])"
+
+
+def words_pattern(source: str) -> Prefiltered:
+    """`source`, a case-insensitive pattern that opens with WORD_START, searched by its lead:
+    the rest in lower case after the character WORD_START allows, in the text lowered (the
+    lookbehind, and IGNORECASE, made the engine try the whole alternation at every character).
+    And before that, the literals one of which every match holds (lexicon.required_literals)
+    are looked for, in one pass without word boundaries: a sentence that holds none is done
+    with. The course nouns 0.39 -> 0.25 ms an article on the benchmark pages, the course
+    predicates 0.22 -> 0.16. Its matches are those of the pattern itself; a text that cannot
+    be lowered is searched plainly."""
+    if not source.startswith(WORD_START):
+        raise ValueError(f"not a word-list pattern: {source[:40]}")
+    lead = lexicon.lowered_pattern(r"[^\w-]" + source[len(WORD_START):])
+    literals = lexicon.required_literals(source)
+    required = re.compile(lexicon.alternation(literals, space=" ")) if literals else None
+    return Prefiltered(re.compile(source, re.I), lead, shifted=True, lowered=True, share=False, required=required)
 
 
 # Texts whose lead places _Shared keeps at most: the claim stage forgets them at each article
