@@ -205,7 +205,7 @@ BLAME = "behind"
 # Classes whose modals are epistemic: "the toll may be higher", "he could have been poisoned",
 # "survivors might still be found" judge what is, they are no prospect of what would happen
 # (unlike "troops could be sent" or "he would win a runoff"), so a modal never splits them.
-MODAL_BLIND = ("undercount", "survivors", "poison", "malfunction", "request", "shootdown", "explosion", "behind", "cause", "question", "failure", "died")
+MODAL_BLIND = ("undercount", "survivors", "poison", "malfunction", "request", "shootdown", "explosion", "behind", "cause", "question", "failure", "died", "alive", "crime", "unlawful", "unfit")
 # Classes whose argument varies within one story: "the dead rose to 135" and "the captain was
 # killed" are two propositions; they are one topic only when they share a content word too.
 ARGUED = ("died",)
@@ -337,7 +337,16 @@ def _matches(p: Position, topic: dict, cls: str | None) -> bool:
     content = {t for t in set(p.topic_terms) & set(topic["terms"]) if not t.startswith(("@", CLASS_MARK, topics_lex.NAME_MARK))}
     if cls is not None and theirs is not None and not p.prospect:
         return cls not in ARGUED or bool(content)   # what would happen is compared by its words too
+    if cls is not None and theirs is None:
+        content -= _own_name_terms(p)       # "neither the committee nor ..." and "who leads the committee": the speaker, not the topic
+        return len(content) >= TOPIC_MIN_SHARED
     return _shared(p.topic_terms, topic["terms"]) >= TOPIC_MIN_SHARED and bool(content)
+
+
+def _own_name_terms(p: Position) -> set[str]:
+    """The terms of the names of the statement's holder and its parents ("committee" for a
+    safety committee): words a statement shares with another for who says it, not what."""
+    return {t for _, name in p.actor.levels for t in topics_lex.words(name)}
 
 
 def _shared(terms, others) -> int:

@@ -46,13 +46,17 @@ HEARSAY = re.compile(r"\b(?:headlines?|reports?|rumou?rs?|speculation|suggestion
 OPEN_QUESTION = re.compile(r"\b(?:whether|if)\b[^,;]*$", re.I)
 # The first of two joined verbs, found by its form: "the capital had changed its position and was
 # now willing", "X telephoned his rival and conceded" (a past tense or a present in -s).
-FINITE = re.compile(r"[a-z]+(?:ed|s)$|(?:had|has|have|was|is|were|are|will|would|said|says|told|gave|made|took|sent|won|lost)$")
+FINITE = re.compile(r"[a-z]+(?:ed|s)$|(?:had|has|have|was|is|were|are|will|would|said|says|told|gave|made|took|sent|won|lost|went|came|spoke|wrote)$")
 # Words back from a governing verb to look for the verb its subject governs: "the board voted
 # Friday to begin" (3), "the ministry will decide whether to permit" (3).
 INFINITIVE_WORDS = 4
 # Words back from "and" to look for the first of two joined verbs: "the capital had changed |
 # its position on the neighbour's offer of a search-and-rescue team | and was now willing" (10).
 JOINED_WORDS = 12
+# What a bare verb of an after_modal course follows: "will ban", "decided to outlaw".
+AFTER_MODAL = re.compile(r"\b(?:will|would|shall|must|to)\s+$", re.I)
+# The word before a course noun that may qualify it ("a flight ban") fits in this many characters.
+QUALIFIER_CHARS = 12
 # A course ordered to stop: "ordered the hand count of the disputed ballots stopped".
 STOPPED = re.compile(r"(?:\s+[\w’'-]+){0,5}?\s+(?:stopped|halted|suspended|ended|to (?:stop|end|halt))\b", re.I)
 # A course noun is the subject of a modal predicate that follows within this many characters:
@@ -150,6 +154,17 @@ def _modifier() -> re.Pattern:
     return re.compile(rf"\s+(?:{lexicon.alternation_regex(_lex()['words']['modified'])})\b", re.I)
 
 
+@lru_cache(maxsize=1)
+def _qualifiers() -> frozenset[str]:
+    return frozenset(_lex()["words"]["qualified"])
+
+
+def _qualified(text: str, start: int) -> bool:
+    """Whether the course noun at `start` is qualified as another course: 'a flight ban'."""
+    before = text[max(0, start - QUALIFIER_CHARS):start].split()
+    return bool(before) and before[-1].lower() in _qualifiers()
+
+
 def _predicates_source() -> str:
     """Every predicate in one pattern, a named group per course and stance ("aid__opposes")."""
     groups = "|".join(f"(?P<{key}__{stance}>{lexicon.alternation_regex(forms)})"
@@ -233,6 +248,8 @@ def _predicate_hits(text: str) -> list[Hit]:
     out = []
     for m in _predicates().finditer(text):
         key, stance = m.lastgroup.split("__")
+        if key in _lex()["words"]["after_modal"] and re.fullmatch(r"\w+", m.group()) and not AFTER_MODAL.search(text, 0, m.start()):
+            continue                                     # "a ban", "banned here": no decision
         out.append(Hit(m.start(), m.end(), key, stance, "predicate"))
     return out
 
@@ -256,7 +273,8 @@ def _governed_hits(text: str) -> list[Hit]:
     for stance, pattern in _governors():
         for m in pattern.finditer(text):
             obj = _nouns().match(text, m.end())
-            if obj is None or re.search(r"[;:.,“]", text[m.end():obj.end()]) or _modifier().match(text, obj.end()):
+            if obj is None or re.search(r"[;:.,“]", text[m.end():obj.end()]) or _modifier().match(text, obj.end()) or \
+                    _qualified(text, obj.start(obj.lastgroup)):
                 continue
             gap = text[m.end():obj.start(obj.lastgroup)]
             if GOVERN_GAP_STOP.search(gap) or re.search(r"[”\"]", gap[1:]):
@@ -390,16 +408,16 @@ def _subject(text: str, start: int, found: list[Mention]) -> Mention | None:
     if conjoined and subject is not None and subject.end >= conjoined.start() - 2:
         subject = None                                   # "X telephoned his rival and conceded": the rival is the object
     if conjoined and subject is None:                    # the subject of the first of two joined verbs
-        return _main_subject(text, base, conjoined.start(), found)
+        return main_subject(text, base, conjoined.start(), found)
     if subject is None and re.match(r"\w+ing\b", text[start:]) and not re.search(r"[,;:]", text[base:start]):
-        return _main_subject(text, base, start, found)   # "the regulator followed with a statement ordering"
+        return main_subject(text, base, start, found)   # "the regulator followed with a statement ordering"
     nominal = NOMINAL.search(text, base, start)
     if subject is None and nominal and not re.search(r"[,;:]", text[base:start]):
-        return _main_subject(text, base, nominal.start(), found)
+        return main_subject(text, base, nominal.start(), found)
     return subject
 
 
-def _main_subject(text: str, base: int, end: int, found: list[Mention]) -> Mention | None:
+def main_subject(text: str, base: int, end: int, found: list[Mention]) -> Mention | None:
     """The subject of the last finite verb before `end`."""
     for word in list(re.finditer(r"[\w’'-]+", text[base:end]))[::-1][:JOINED_WORDS]:
         if not FINITE.match(word.group()):

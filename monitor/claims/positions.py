@@ -15,7 +15,7 @@ from .. import lexicon
 from ..records import Actor, Position
 from .actors import Mention
 from .anaphora import has_anaphor, is_anaphor
-from .courses import HEARSAY, OPEN_COURSE, courses
+from .courses import HEARSAY, OPEN_COURSE, courses, main_subject
 from .numbers import FOLDS_TO_ASCII
 from .cues import _matches, framed
 from .attribution import co_holders, holder_of, quote_at, quote_holder, quote_speaker, quotes_another, speakers, subject_before
@@ -41,7 +41,7 @@ PROSPECT_WORDS = 12
 # "records showed no aircraft nearby", "believes nobody was on board", "said the jet had not been hit".
 NEGATED_COMPLEMENT = re.compile(
     r"(?:that\s+)?(?:(?:there\s+(?:was|were|is|are|had been|has been|have been)\s+)?(?:no|none)\b(?!\s+(?:more|less|fewer|longer|later|sooner|doubt)\b)|"
-    r"(?:nobody|no one|no-one|never)\b|(?:[\w’'-]+\s+){1,3}(?:had|has|have)\s+no\b(?!\s+(?:more|less|fewer|longer|doubt)\b)|(?:[\w’'-]+\s+){1,5}(?:(?:was|were|is|are|had|has|have|did|does|do)(?:\s+not|n[’']t)|never)\b(?!\s+only))", re.I)
+    r"(?:nobody|no one|no-one|never|neither)\b|(?:[\w’'-]+\s+){1,3}(?:had|has|have)\s+no\b(?!\s+(?:more|less|fewer|longer|doubt)\b)|(?:[\w’'-]+\s+){1,5}(?:(?:was|were|is|are|had|has|have|did|does|do)(?:\s+not|n[’']t)|never)\b(?!\s+only))", re.I)
 # A negated adequacy is a shortfall admitted, not a denial: "admitted the response had not been
 # good enough", "conceded the checks were not sufficient".
 SHORTFALL = re.compile(r"\b(?:not|n[’']t)\s+(?:been\s+|be\s+)?(?:\w+\s+)?(?:good enough|enough|sufficient|adequate|properly)\b", re.I)
@@ -81,7 +81,7 @@ def _action() -> re.Pattern:
     return re.compile(rf"^(?:\s+\w+ly)?(?:\s+(?:to|be|not|not be))?\s+(?P<verb>{lexicon.alternation_regex(_lex()['words']['actions'])})\b", re.I)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)                      # one per [words] key: prospect, past, counterparts
 def _words(key: str) -> re.Pattern:
     return re.compile(rf"\b(?:{lexicon.alternation_regex(_lex()['words'][key])})\b", re.I)
 
@@ -95,6 +95,9 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
             continue                          # "concluded it was highly likely that": the inner cue reads it
         if match.group().lower() in NOUN_CUES and DETERMINER_BEFORE.search(text[:match.start()]):
             continue                          # "the suspects": a noun, no stance
+        if match.group().lower() in RELATIVE_CUES and REDUCED_RELATIVE.search(text[:match.start()]) and \
+                re.match(r"\s+to\s+(?:be|have)\b", text[match.end():]):
+            continue                          # "the panels believed to be on the tower": a noun's modifier, no stance
         action = None
         if scale == "action":
             verb = _action().match(text[match.end():])
@@ -128,7 +131,7 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
 # said"). Read only where the complement names an event a story asks about: "said there were
 # no plans" or "said nobody had called" is no position on anything.
 ASSERTING = re.compile(r"(?:\b(?:said|says|saying|insisted|insists|insisting|stressed|maintained|maintains|maintaining|added|adding|"
-                       r"repeated|wrote|went on|told)(?:\s+[\w’'.-]+){0,5}?\s+that|\b(?:said|says|insisted|insists|insisting|stressed|"
+                       r"repeated|wrote|went on|told)(?:\s+[\w’'.-]+){0,5}?\s+that|\b(?:said|says|saying|insisted|insists|insisting|stressed|"
                        r"maintained|maintains|maintaining|added|adding|wrote|went on)|\btold\s+[\w’'.-]+(?:\s+[\w’'.-]+)?|"
                        r",\s+and\s+that)\s+[“\"]?", re.I)
 # "This is not the official number": what something is called, not whether an event happened.
@@ -137,13 +140,23 @@ IDENTITY = re.compile(r"(?:that\s+)?(?:this|that|these|those|it)\s+(?:is|was|are
 FRONTED = re.compile(r"(?:despite|although|though|even though|while|after|before|since|as)\b[^,;“”\"]{3,120},\s*[“\"]?", re.I)
 # "maintained it was not possible to determine the cause": no denial, a refusal to judge.
 NOT_JUDGED = re.compile(r"\bnot\s+(?:yet\s+)?(?:possible|able|clear|known|certain|sure|in a position)\b", re.I)
-NEGATION_WORD = re.compile(r"\b(?:no|not|never|none|nobody|nothing)\b|n[’']t\b", re.I)
-DENIABLE = ("shootdown", "explosion", "poison", "behind", "cause", "survivors", "failure", "malfunction", "undercount", "supplier")
+NEGATION_WORD = re.compile(r"\b(?:no|not|never|neither|none|nobody|nothing)\b|n[’']t\b", re.I)
+# A sentence may hold a flat denial only with a negation or the positive counterpart of a fault
+# (stance.toml's counterparts, by a word each holds); searched in the text lowered with a space
+# before it, without IGNORECASE and opening with a class (see courses.quick): 0.11 against 0.14
+# ms an article on the benchmark pages for the same words with \b and IGNORECASE.
+FLAT_GATE = re.compile(r"[^\w](?:no\b|not\b|never\b|neither\b|none\b|nobody\b|nothing\b|airworthy|accordance|compl[iy]|conform|to fly|in line with)|n[’']t\b")
+# A reporting participle takes the subject of the clause it hangs on: "X went further, saying ...".
+PARTICIPLE = re.compile(r"saying\b", re.I)
+# Characters back from the participle to look for that clause's verb (as courses.py's joined verbs).
+PARTICIPLE_REACH = 90
+DENIABLE = ("shootdown", "explosion", "poison", "behind", "cause", "survivors", "failure", "malfunction", "undercount", "supplier",
+            "unlawful", "unfit")
 
 
 def _flat_denials(sentence: Sentence, found: list[Mention]) -> list[Position]:
     text, out = sentence.text, []
-    if not NEGATION_WORD.search(text):
+    if not FLAT_GATE.search(" " + text.lower()):
         return out                            # most sentences: no negation, no flat denial
     starts = [(m.end(), m.start()) for m in ASSERTING.finditer(text)]
     if text[:1] in "“\"":
@@ -152,9 +165,12 @@ def _flat_denials(sentence: Sentence, found: list[Mention]) -> list[Position]:
         fronted = FRONTED.match(text, start)     # "that, despite reports of X, no one has come forward"
         negation = NEGATED_COMPLEMENT.match(text, fronted.end() if fronted else start)
         complement = CLAUSE_END.split(text[start:])[0]
+        if negation is None:                  # "said the jet was airworthy": the fault denied in its positive form
+            negation = _counterpart_in(text, start, start + len(complement))
+        elif _counterpart(complement):
+            continue                          # "said it was not airworthy": the fault affirmed, no denial
         if negation is None or SHORTFALL.search(complement) or NOT_JUDGED.search(complement) or \
-                IDENTITY.match(negation.group()) or \
-                predicate(complement) not in DENIABLE:
+                IDENTITY.match(negation.group()) or predicate(complement) not in DENIABLE:
             continue
         if verb is None:
             quote = quote_at(text, 0)
@@ -163,6 +179,9 @@ def _flat_denials(sentence: Sentence, found: list[Mention]) -> list[Position]:
             actor = holder_of(text, start, found)     # "X said on Friday that ..., and that ...": X
             if actor is None:
                 subject = subject_before(text, verb, found)
+                actor = subject.actor if subject else None
+            if actor is None and PARTICIPLE.match(text, verb):    # "X went further, saying neither ...": X
+                subject = main_subject(text, max(0, verb - PARTICIPLE_REACH), verb, found)
                 actor = subject.actor if subject else None
         if actor is not None:
             p = _position(sentence, negation, "truth", "denies", None, actor, found)
@@ -233,6 +252,10 @@ def _negated(text: str, match: re.Match, stance: str) -> str:
 AUXILIARY = re.compile(r"\b(?:would|will|could|may|might|must|shall|should)\s+(?:\w+ly\s+)?$", re.I)
 # "the names of the suspects": a cue word that is a noun after a determiner is no stance.
 NOUN_CUES = {"suspect", "suspects"}
+# A participle cue right after a noun phrase modifies the noun ("the panels believed to be on
+# the tower were unlawful"): the speaker's stance is the main clause's.
+RELATIVE_CUES = {"believed", "suspected", "expected"}
+REDUCED_RELATIVE = re.compile(r"\b(?:the|a|an|this|that|these|those)\s+(?:[\w-]+\s+){1,2}$", re.I)
 DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|two|three|four|several|both|other|these|those|his|her|their|its|of)\s+$", re.I)
 
 
@@ -344,7 +367,8 @@ def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor,
     topic = tuple(sorted(set(topic) | cue_terms(match.group())))
     if action:
         topic = tuple(sorted(set(topic) | {action}))
-    if stance in ("confirms", "likely") and NEGATED_COMPLEMENT.match(topic_text) and not SHORTFALL.search(topic_text):
+    negated = bool(NEGATED_COMPLEMENT.match(topic_text)) and not SHORTFALL.search(topic_text)
+    if stance in ("confirms", "likely") and negated != _counterpart(topic_text):
         stance = "denies"                     # "concluded there were no survivors": the positive proposition denied
     if stance == "opposes" and re.search(r"\b(?:without|unless|until)\b", topic_text):
         stance = "considers"                  # "will not send soldiers without a clear mission": a condition
@@ -353,6 +377,18 @@ def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor,
     return Position(actor=actor, scale=scale, stance=stance, cue=match.group(), topic_terms=topic,
                     topic_text=topic_text, anaphoric=anaphoric, prospect=prospect, action=action,
                     sentence=text, past=past)
+
+
+def _counterpart(topic_text: str) -> bool:
+    """Whether the proposition affirms the positive counterpart of a fault ("the jet was
+    airworthy", "the panels complied with the code"): that denies the fault, and its negation
+    ("wasn't in accordance with the rules") confirms it."""
+    return bool(_words("counterparts").search(topic_text.split(",")[0]))
+
+
+def _counterpart_in(text: str, start: int, end: int) -> re.Match | None:
+    """The positive counterpart of a fault in text[start:end], as the cue of a flat denial."""
+    return _words("counterparts").search(text, start, end)
 
 
 # Where the clause holding a cue begins, looking back from the cue.
