@@ -132,3 +132,10 @@ def test_it_after_a_name_no_rule_reads_is_not_the_body_before():
             "Valcor, which built the deck, said it could not confirm that the welds had failed.")
     found = extract(Article(origin="t.txt", text=text)).positions
     assert not [p for p in found if "transport" in p.actor.key and "welds" in p.sentence], found
+
+
+def test_a_person_in_an_appositive_unit_of_a_body_speaks_for_that_body():
+    book = actors.Book()
+    text = "Ivan Ostrov, chairman of the Chilean parliament's security committee, said the envoy was alive."
+    person = [m for m in actors.mentions(text, book) if m.actor.key == "p:ostrov"]
+    assert person and person[0].actor.levels[-1][1] == "Chile", person

@@ -332,7 +332,7 @@ def _merge_appositives(found: list[Mention], text: str, book: Book) -> list[Ment
         prev = out[-1] if out else None
         gap = text[prev.end:mention.start] if prev else ""
         if prev and prev.kind in ("person", "body") and re.fullmatch(r",\s*(?:the\s+|a\s+)?[\w\s.-]{0,60}?", gap) \
-                and mention.kind in ("body", "anonymous", "place") and _closes(text, mention.end):
+                and mention.kind in ("body", "anonymous", "place") and (_closes(text, mention.end) or SUB_BODY.match(text, mention.end)):
             out[-1] = Mention(prev.start, mention.end, _adopt(prev.actor, mention), prev.kind)
             book.note(out[-1].actor)
             continue
@@ -379,6 +379,10 @@ def _aide_gap(gap: str) -> bool:
     """' spokesman, ' between "X's" and a name: the name is X's aide, in X's body."""
     m = re.fullmatch(r"\s+([a-z][a-z .-]{1,40}?)\s*,?\s*", gap)
     return bool(m) and (_canon(m.group(1), "titles") in _tables()["titles"] or m.group(1) in _lex()["words"]["aides"])
+
+
+# "X, chairman of the Zembian parliament's security committee, said": a unit of the body.
+SUB_BODY = re.compile(r"(?:['’]s)?(?:\s+[\w-]+){0,3}?\s+(?:committee|commission|office|council|board|department|unit|bureau|agency|panel|service)\s*,")
 
 
 def _closes(text: str, pos: int) -> bool:
