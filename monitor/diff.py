@@ -138,7 +138,7 @@ def _positions(claims: Claims, store, article_id: int, story_id: int) -> list[Al
     placed = [(p, _topic_for(p, topics, store, story_id, article_id, claims)) for p in claims.positions]
     placed += [(p, _topic_for(p, topics, store, story_id, article_id, claims, cls=BLAME))
                for p, topic in list(placed) if _also_blames(p, topic)]
-    # "They organised the blasts" names the author and says it was done on purpose: on a story
+    # "They organised the attack" names the author and says it was done on purpose: on a story
     # asking whether it was deliberate it counts on that question too.
     placed += [(p, _topic_for(p, topics, store, story_id, article_id, claims, cls=DELIBERATE))
                for p, topic in list(placed) if _also_intended(p, topic, topics)]

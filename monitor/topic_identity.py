@@ -5,7 +5,7 @@ topics.toml) plus its words; a course of action is its course key. Within a stor
 of one class are one topic whatever their words, statements of two classes never are, and a
 statement with no class joins a topic sharing TOPIC_MIN_SHARED content terms. The story's main
 proposition comes from its headlines. Whether it was deliberate is one question with the
-evidence of intent (explosions on a pipeline, a plane or a building that does not explode by
+evidence of intent (explosions on a dam, a plane or a building that does not explode by
 itself); a reference to a course ("such measures") takes the course its article named last.
 Who was behind it is an open topic plus one per accused party: a denial is about its party, an
 affirmed answer naming one counts on both, a hedge of knowing or waiting on the open question.
@@ -35,7 +35,7 @@ def _also_blames(p: Position, topic: dict) -> bool:
 
 
 def _also_intended(p: Position, topic: dict, topics: list[dict]) -> bool:
-    """'They organised the blasts', 'placed the charges' name the act's author and say it was
+    """'They organised the attack', 'planted the device' name the act's author and say it was
     done on purpose: on a story asking whether it was deliberate, an affirmed statement of
     authorship counts on that question too (a denial of authorship denies no act)."""
     return p.scale == "truth" and not p.action and p.stance in AFFIRMING and _topic_class(topic) == BLAME and \
@@ -215,7 +215,7 @@ OPEN = (QUESTION, "cause")
 # Whether it was deliberate (sabotage, an attack, not an accident).
 DELIBERATE = "cause"
 # Classes that are evidence of a deliberate act when the event is not itself of that class: a
-# pipeline that tears, a plane that falls or a building that collapses does not explode by
+# dam that breaks, a plane that falls or a building that collapses does not explode by
 # itself, so "powerful explosions", "traces of explosives" and "it was sabotage" are one
 # question; in a story whose event is an explosion (a depot that blew up) they are not.
 EVIDENCE_OF_INTENT = ("explosion",)
@@ -280,14 +280,13 @@ def _bare_anaphor(p: Position) -> bool:
 
 
 def _content_free(p: Position) -> bool:
-    """A hedge with no proposition of its own ("nobody knows yet", "too early to say", "we want
-    definitive conclusions before acting", "once it is proven, the time will come for
-    decisions"): its words speak only of knowing, proving, waiting and deciding."""
+    """A hedge with no proposition of its own ("nobody knows yet", "too early to say", "we need
+    firm evidence before we respond", "when it is established we will decide"): its words speak only of knowing, proving, waiting and deciding."""
     return p.stance == "unconfirmed" and \
         not (set(topics_lex.words(_hedged_clause(p))) - HEDGE_FILLER - topics_lex.knowing())
 
 
-# Words after a cue that open a clause of their own ("'mean nothing to us', and its spokeswoman
+# Words after a cue that open a clause of their own ("'means nothing to me', and its spokeswoman
 # urged ..."): the cue's proposition came before it.
 COORDINATED = re.compile(r"(?:and|but|while)\s+(?:its|his|her|their|the|he|she|they|it|we)\b", re.I)
 
@@ -297,7 +296,7 @@ def _hedged_clause(p: Position) -> str:
     what follows the cue is a new clause."""
     at = p.sentence.find(p.cue)
     if at > 0 and COORDINATED.match(p.topic_text.strip(" ,.;:\"“”'’")):
-        before = p.sentence[:at].rstrip(" \"“‘'")       # 'the photographs "| mean nothing to us'
+        before = p.sentence[:at].rstrip(" \"“‘'")       # 'the photographs "| mean nothing to me'
         return clause_before(before, len(before))
     return _clause(p)
 

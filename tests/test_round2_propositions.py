@@ -70,8 +70,8 @@ def test_classes_of_legality_fitness_and_a_person_alive(phrase, cls):
      ("Ed Davey", "likely")),
     # a flat statement of the counterpart is a flat denial
     ("The safety board now says the jet was airworthy on both flights.", ("safety board", "denies")),
-    ("Speaking to reporters at its offices, Nurcahyo Utomo went further, saying neither the board nor its staff had ever declared the aircraft unairworthy.",
-     ("Nurcahyo Utomo", "denies")),
+    ("Speaking to reporters at its offices, Pavel Ostrand went further, saying neither the board nor its staff had ever declared the aircraft unairworthy.",
+     ("Pavel Ostrand", "denies")),
     # an understanding is a hedged belief; "let me be clear" states it flatly
     ('"My understanding is the insulation in question is also banned here," Finance Minister Ed Davey said.', ("Ed Davey", "likely")),
     ('"Let me be clear, the insulation believed to be on the tower was unlawful under existing rules," Ed Davey said.', ("Ed Davey", "confirms")),

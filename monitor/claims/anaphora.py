@@ -38,7 +38,7 @@ def _body_anaphors(text: str, book: Book, found: list[Mention]) -> list[Mention]
 
 # "the group", "the Italian group", "the budget retailer": a company named by what it is, after
 # its name acted alone (companies.py). The words between are its country's demonym or a kind of
-# business (actors.toml company_kinds): "the armed group" or "the Novichok group" is no company.
+# business (actors.toml company_kinds): "the armed group" or "the research group" is no company.
 COMPANY_HEADS = r"group|retailer|chain|brand|label|giant|conglomerate|corporation|clothier|automaker|carmaker|insurer|lender"
 COMPANY_ANAPHOR = re.compile(rf"\b[Tt]he\s+((?:[\w-]+\s+){{0,2}}?)(?:{COMPANY_HEADS})\b")
 COMPANY_HEAD = re.compile(COMPANY_HEADS)      # (in every COMPANY_ANAPHOR match: a cheap test first)

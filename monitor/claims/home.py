@@ -86,8 +86,8 @@ CLEAR_LEAD = 1.5
 # And the home must be named once as a home is: in a dateline or a headline that acts, as the
 # event's place in the lead, or acting in its own name. A country named only as a foreign one
 # is (its demonym on people and bodies, its seat, the object of a that-clause) is no home,
-# however often: a British report of a poisoning names the accused country twenty times, its
-# own only as "Britain" after prepositions, and its police bare.
+# however often: a report of an attack at home names the accused country twenty times, its
+# own only after prepositions ("expelled from Aldoria"), and its police bare.
 
 
 def dateline_place(first: str, book: Book) -> str | None:

@@ -312,7 +312,7 @@ def _listed_with_country(word: str, book: Book) -> bool:
 
 
 def _own_body(word: str, start: int, end: int, book: Book) -> Mention | None:
-    """'Benetton said', 'Walmart, which ..., said': a company or an organisation named alone
+    """'Valcor said', 'Valcor, which ..., said': a company or an organisation named alone
     speaks for itself, never for a country. At a sentence's start, where any word is
     capitalised, the name must also be written capitalised inside a sentence of the article."""
     if start == 0 and not any(re.search(rf"[a-z,;:]\s+{re.escape(word)}\b", text) for text in book.texts):

@@ -40,7 +40,7 @@ def terms(phrase: str, found: list[Mention] | None = None, offset: int = 0, text
 # A capitalised word inside a phrase is a name (a person, a vessel, a firm: "Sergei Ostrov",
 # "the Vela"): marked so that topic identity counts it as shared but never as what the
 # proposition says: every statement of a story names its victim, and "the man is Ivan Ostrov"
-# is not "Moscow poisoned Ivan Ostrov".
+# is not "Tashbal poisoned Ivan Ostrov".
 NAME_MARK = "^"
 NAME_WORD = re.compile(r"[A-Z][a-z][\w-]*")
 
@@ -71,7 +71,7 @@ def _stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
-# The mark of a party accused in a statement on who was behind an event ("!russia").
+# The mark of a party accused in a statement on who was behind an event ("!zembia").
 PARTY_MARK = "!"
 
 
