@@ -37,6 +37,11 @@ STORY_GAP_DAYS = 30
 # a name of the article's title or lead that no more than RARE_STORIES stories hold.
 STRONG_SHARE = 0.45
 RARE_STORIES = 8
+# An old story's own names: its this many most frequent, and held by no more than this many
+# stories. Measured with python -m bench.stories: a story's place or site is among its three
+# most frequent names in every development and held-out story.
+MAIN_NAMES = 3
+CENTRAL_RARE = 2
 # Stories an article could join whose main names are compared with its own (see _central).
 CENTRAL = 4
 # An article is judged by its most frequent names: a long report names many people and
@@ -73,7 +78,8 @@ def assign(claims: Claims, store) -> int:
     if best_share < JOIN_SHARE:
         for story_id in sorted(set(held) - recent):
             share = shares[story_id] = _share(weights, held[story_id], spread)
-            if share > best_share and _strong(share, weights, held[story_id], spread):
+            if share > best_share and (_strong(share, weights, held[story_id], spread)
+                                       or _on_its_name(share, weights, store.story(story_id), spread)):
                 best, best_share = story_id, share
     story_counts = Counter({t: w for t, w in weights.items()})
     if best is not None and best_share >= JOIN_SHARE:
@@ -165,6 +171,18 @@ def _day(published: str | None) -> int | None:
         return dt.date.fromisoformat((published or "")[:10]).toordinal()
     except ValueError:
         return None
+
+
+def _on_its_name(share: float, weights: dict, story: dict, spread: dict) -> bool:
+    """A later article that leads with the name an old story is about ('a review of the Korvel
+    Tower fire', months on) joins it on a plain share: the name must be one of the story's
+    MAIN_NAMES most frequent and held by no more than CENTRAL_RARE stories. A follow-up names
+    the people of its own day (a reviewer, a new minister), and so rarely reaches STRONG_SHARE."""
+    if share < JOIN_SHARE:
+        return False
+    counts = _normal_counts(story["terms"])
+    main = [t for t, _ in counts.most_common(MAIN_NAMES + 2) if not _nameless(t)][:MAIN_NAMES]
+    return any(weights.get(t, 0) >= LEAD_WEIGHT and spread.get(t, 0) <= CENTRAL_RARE for t in main)
 
 
 def _weight(term: str, weights: dict, spread: dict) -> float:

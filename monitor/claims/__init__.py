@@ -15,6 +15,7 @@ from ..records import Actor, Article, Claims, Directory
 from . import actors, prefilter, sentences
 from .figures import figures
 from .positions import positions
+from .titles import OPENERS
 
 # "\b[A-Z]" written "[A-Z](?<!\w[A-Z])" (a capital not after a word character: the same
 # matches), so that the regex engine scans for capitals instead of trying every position.
@@ -61,7 +62,7 @@ def proper_words(text: str, found) -> list[str]:
     for match in PROPER.finditer(text):
         start = match.start()
         i = bisect.bisect_right(starts, start)
-        if start == 0 or i and start < reach[i - 1]:
+        if not text[:start].strip(OPENERS) or i and start < reach[i - 1]:
             continue
         word = match.group().rstrip("’'s").lower()
         if len(word) > 2 and word not in common:

@@ -224,6 +224,9 @@ def _mention(group, text: str, book: Book) -> Mention | None:
     if named and not generic:
         generic = _generic_in(named)
     if names:
+        if len(names) > 1 and not (title or place or fixed or generic or named) \
+                and names[-1][3] in _lex()["words"]["sites"]:
+            return None                       # "Korvel Tower", "Andra Plaza": the site, no one who speaks
         if alias is not None and not (place or fixed or generic):
             return _person_of(group, names, alias, title, book)
         where = " ".join(u[3] for u in group if u[2] == "where")
@@ -363,9 +366,10 @@ def _merge_appositives(found: list[Mention], text: str, book: Book) -> list[Ment
             book.learned[person.key] = person
             out.append(Mention(mention.start, mention.end, person, "person"))
             continue
-        if prev and prev.kind == "body" and mention.kind == "person" and re.fullmatch(r",\s*", gap) \
+        if prev and prev.kind in ("body", "anonymous") and mention.kind == "person" and re.fullmatch(r",\s*", gap) \
                 and _closes(text, mention.end):
-            # "a spokesman for Dastaria's General Staff, Brig. Gen. Elkhan Rasulov, said"
+            # "a spokesman for Dastaria's General Staff, Brig. Gen. Elkhan Rasulov, said"; "Zembia's
+            # health minister, Ana Ruiz, said" (an official of no name yet, named in apposition)
             person = Actor(mention.actor.levels[:1] + prev.actor.levels)
             book.note(person)
             book.learned[person.key] = person

@@ -311,12 +311,25 @@ PLUPERFECT_REPORT = re.compile(r"\bhad\s+(?:\w+ly\s+)?(?:said|told\s+[\w’'-]+(
                                r"announced)\s+(?:that\s+)?$")
 
 
+# The last reporting verb before a cue, with its auxiliary: "the agency had said its review gave it
+# no reason to ground the jets" recalls the agency's earlier line, however long the complement.
+LAST_REPORT = re.compile(r"\b(?P<had>had\s+(?:\w+ly\s+)?)?(?:said|says|say|told|tells|stated|insisted|maintained|"
+                         r"claimed|announced|added|argued|warned)\b(?!.*\b(?:said|says|say|told|tells|stated|insisted|"
+                         r"maintained|claimed|announced|added|argued|warned)\b)(?P<rest>.*)$", re.I)
+# A turn between that verb and the cue starts the present statement: "had said it was safe but
+# now admits".
+TURN = re.compile(r"\b(?:but|now|yet|however|although|though|whereas)\b", re.I)
+
+
 def _pluperfect(before: str) -> bool:
     """'the chief who had called the reports groundless': an earlier stance, unless it is
     reported speech ('said it had confirmed')."""
     match = re.search(r"\bhad\s+(?:\w+ly\s+)?$", before)
     if not match:
-        return PLUPERFECT_REPORT.search(before) is not None   # "Valcor had told customers that none of ..."
+        if PLUPERFECT_REPORT.search(before):
+            return True                       # "Valcor had told customers that none of ..."
+        last = LAST_REPORT.search(before)
+        return bool(last and last.group("had") and not TURN.search(last.group("rest")))
     return not re.search(r"\b(?:said|says|told|stated|announced|added)\s+(?:that\s+)?(?:\w+\s+){0,3}$", before[:match.start()])
 
 

@@ -171,6 +171,11 @@ def _body(fixed: str | None, generic: str | None, place: str | None, named: str 
     return actor
 
 
+# What may stand before a sentence's first word: a sentence that opens a quote ('"Having
+# listened to concerns, ..."') capitalises its first word as any sentence does.
+OPENERS = " \t“\"‘'(\u2014-"
+
+
 def _person(group, names, place, fixed, generic, title, book: Book, named=None) -> Mention | None:
     words = [_bare(u[3]) for u in names]
     # Names run to the end of the phrase; a lone capitalised word needs a title or a record.
@@ -206,7 +211,7 @@ def _person(group, names, place, fixed, generic, title, book: Book, named=None) 
             return None                       # "the prosecutor's office in Tashbal confirmed": a seat, not who acts
         if book.texts and _own_name(words[0], book):
             return _own_body(words[0], start, end, book)
-        if start == 0 or not re.match(r"[A-Z][a-z]{3,}$", words[0]):
+        if not book.text[:start].strip(OPENERS) or not re.match(r"[A-Z][a-z]{3,}$", words[0]):
             return None
         actor = place_actor(words[0])         # "Aldoria, the region's largest power, has ruled out"
         book.places.setdefault(words[0], words[0])
