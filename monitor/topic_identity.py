@@ -205,7 +205,8 @@ BLAME = "behind"
 # Classes whose modals are epistemic: "the toll may be higher", "he could have been poisoned",
 # "survivors might still be found" judge what is, they are no prospect of what would happen
 # (unlike "troops could be sent" or "he would win a runoff"), so a modal never splits them.
-MODAL_BLIND = ("undercount", "survivors", "poison", "malfunction", "request", "shootdown", "explosion", "behind", "cause", "question", "failure", "died", "alive", "crime", "unlawful", "unfit")
+MODAL_BLIND = ("undercount", "survivors", "poison", "malfunction", "request", "shootdown", "explosion", "behind", "cause", "question", "failure", "died", "alive", "crime", "unlawful", "unfit", "hack",
+               "warned", "coverup")
 # Classes whose argument varies within one story: "the dead rose to 135" and "the captain was
 # killed" are two propositions; they are one topic only when they share a content word too.
 ARGUED = ("died",)

@@ -36,13 +36,13 @@ NEGATION_WORD = re.compile(r"\b(?:no|not|never|neither|none|nobody|nothing)\b|n[
 # (stance.toml's counterparts, by a word each holds); searched in the text lowered with a space
 # before it, without IGNORECASE and opening with a class (see courses.quick): 0.11 against 0.14
 # ms an article on the benchmark pages for the same words with \b and IGNORECASE.
-FLAT_GATE = re.compile(r"[^\w](?:no\b|not\b|never\b|neither\b|none\b|nobody\b|nothing\b|airworthy|accordance|compl[iy]|conform|to fly|in line with)|n[’']t\b")
+FLAT_GATE = re.compile(r"[^\w](?:no\b|not\b|never\b|neither\b|none\b|nobody\b|nothing\b|airworthy|seaworthy|accordance|compl[iy]|conform|to fly|to sail|in line with)|n[’']t\b")
 # A reporting participle takes the subject of the clause it hangs on: "X went further, saying ...".
 PARTICIPLE = re.compile(r"saying\b", re.I)
 # Characters back from the participle to look for that clause's verb (as courses.py's joined verbs).
 PARTICIPLE_REACH = 90
 DENIABLE = ("shootdown", "explosion", "poison", "behind", "cause", "survivors", "failure", "malfunction", "undercount", "supplier",
-            "unlawful", "unfit")
+            "unlawful", "unfit", "hack", "warned", "coverup")
 
 
 def _flat_denials(sentence: Sentence, found: list[Mention]) -> list[Position]:

@@ -98,8 +98,18 @@ PORTFOLIO = re.compile(r"\b(?:[Ss]ecretary|[Mm]inister|[Dd]irector|[Cc]ommission
                        r"(?=\s*[,.;:)]|\s+(?:said|says|told|who|whose|has|had|was|is)\b)")
 
 
-# Every PORTFOLIO match holds one of these.
-PORTFOLIO_WORDS = ("ecretary", "inister", "irector", "ommissioner")
+# "the finance ministry", "the ministry of education", "Fisheries Minister Ana Ruiz": a ministry
+# named by its portfolio in one word, which the lexicon need not list either. (A word the lexicon
+# pairs with "minister" as a title of its own, "prime minister", is left to the lexicon.)
+MINISTRY = re.compile(r"(?<![\w'’-])(?:(?P<word>[a-z]+|[A-Z][a-z]+)\s+(?:[Mm]inistry|[Mm]inister)|"
+                      r"[Mm]inistry\s+of\s+(?:the\s+)?(?P<words>[a-z]+(?:\s+and\s+[a-z]+)?))\b(?!\s+of\b)")
+# Words before "ministry" or "minister" that name no portfolio.
+NO_PORTFOLIO = frozenset("""the a an former deputy senior junior cabinet chief first acting state new then his her its
+their our this that any one another each every no other same said whose which top key prime vice assistant
+government foreign defence defense interior health transport transportation minister ministry""".split())
+
+# Every PORTFOLIO or MINISTRY match holds one of these.
+PORTFOLIO_WORDS = ("ecretary", "inister", "irector", "ommissioner", "inistry")
 
 
 def portfolios(text: str):
@@ -112,7 +122,14 @@ def portfolios(text: str):
     for m in PORTFOLIO.finditer(text):
         words = m.group(1)
         known = generic.get(f"ministry of {words}") or generic.get(f"{words} ministry")
-        yield m.start(), m.end(), known or f"{words} department"
+        office = "ministry" if m.group().lower().startswith("minister") else "department"
+        yield m.start(), m.end(), known or f"{words} {office}"
+    titles = _tables()["titles"]
+    for m in MINISTRY.finditer(text):
+        words = (m.group("word") or m.group("words")).lower()
+        if words in NO_PORTFOLIO or f"{words} minister" in titles or f"{words} ministry" in generic:
+            continue                          # the lexicon's own office, or no portfolio at all
+        yield m.start("word") if m.group("word") else m.start(), m.end(), f"{words} ministry"
 
 # "the foreign ministers of Chile and Peru, Ana Ruiz and Tomas Vidal,": officials of several
 # countries named in the same order.
