@@ -37,9 +37,9 @@ def test_knowing_of_no_request_is_no_warning():
 
 def test_a_denied_hack_and_a_confirmed_warning_are_stances():
     read = positions_of("Zembia's election commission said its counting systems had not been hacked.")
-    assert [p.stance for p in read if "hack" in p.topic_terms] == ["denies"]
+    assert [p.stance for p in read if predicate(p.topic_text) == "hack"] == ["denies"]
     read = positions_of("Valcor Airways admitted on Tuesday that it knew of the defect months before the crash.")
-    assert any(p.stance == "confirms" and "warned" in p.topic_terms for p in read)
+    assert any(p.stance == "confirms" and predicate(p.topic_text) == "warned" for p in read)
 
 
 def mentions(sentence: str):
