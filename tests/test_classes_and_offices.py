@@ -64,3 +64,21 @@ def test_an_office_named_by_its_portfolio(sentence, words, levels):
 def test_a_country_before_a_bare_minister_is_no_portfolio():
     found = mentions("Chile's minister said the findings matched.")
     assert not any("s ministry" in key for _, keys in found for key in keys)
+
+
+@pytest.mark.parametrize("phrase, cls", [
+    ("the blasts were deliberate", "cause"),                 # the predicate, not the event its subject names
+    ("the explosion was caused by a missile", "shootdown"),
+    ("a shortage of police was the cause", "failure"),       # the open question alone is no predicate
+    ("he is still alive", "alive"),                          # a class that spans the copula keeps it
+    ("there was no other explanation than a bomb", "explosion"),
+])
+def test_a_proposition_is_about_its_predicate(phrase, cls):
+    assert predicate(phrase) == cls
+
+
+def test_believing_it_was_an_accident_denies_it_was_deliberate():
+    read = positions_of("Chile's prime minister believes the fire was an accident.")
+    assert [p.stance for p in read if predicate(p.topic_text) == "cause"] == ["denies"]
+    read = positions_of("Chile's prime minister believes the fire was not an accident.")
+    assert [p.stance for p in read if predicate(p.topic_text) == "cause"] == ["likely"]

@@ -37,6 +37,7 @@ NEGATION_WORD = re.compile(r"\b(?:no|not|never|neither|none|nobody|nothing)\b|n[
 # before it, without IGNORECASE and opening with a class (see courses.quick): 0.11 against 0.14
 # ms an article on the benchmark pages for the same words with \b and IGNORECASE.
 FLAT_GATE = re.compile(r"[^\w](?:no\b|not\b|never\b|neither\b|none\b|nobody\b|nothing\b|airworthy|seaworthy|accordance|compl[iy]|conform|to fly|to sail|in line with)|n[’']t\b")
+NEGATION_IN = re.compile(r"\b(?:not|never|no)\b|n[’']t\b", re.I)
 # A reporting participle takes the subject of the clause it hangs on: "X went further, saying ...".
 PARTICIPLE = re.compile(r"saying\b", re.I)
 # Characters back from the participle to look for that clause's verb (as courses.py's joined verbs).
@@ -58,6 +59,8 @@ def _flat_denials(sentence: Sentence, found: list[Mention]) -> list[Position]:
         complement = CLAUSE_END.split(text[start:])[0]
         if negation is None:                  # "said the jet was airworthy": the fault denied in its positive form
             negation = _counterpart_in(text, start, start + len(complement))
+            if negation is not None and NEGATION_IN.search(negation.group()):
+                continue                      # "it was not an accident": the counterpart negated, no denial
         elif _counterpart(complement):
             continue                          # "said it was not airworthy": the fault affirmed, no denial
         if negation is None or SHORTFALL.search(complement) or NOT_JUDGED.search(complement) or \

@@ -113,21 +113,44 @@ def _predicates() -> list[tuple[str, re.Pattern]]:
             for name, pats in _lex().get("predicates", {}).items()]
 
 
+# The copula of a proposition "X was Y": what it says is Y, whatever event X names ("the blasts were
+# deliberate" is about intent, "the explosion was caused by a missile" about a missile). Only the
+# first copula, only when a subject stands before it, and never for the open question alone: "a
+# shortage of police was | the cause" is about the shortage.
+# Between the subject's class and the copula no other clause may start: in "we take the number as
+# the official estimate, while noting that more work was needed" the copula is another clause's.
+CLAUSE_BREAK = re.compile(r"[,;:()\u2014]|\b(?:that|and|but|while|which|who|said|says|when|because|if)\b", re.I)
+EXPLETIVE = re.compile(r"\bthere\s*$", re.I)   # "there was no other explanation": no subject
+COPULA = re.compile(r"\b(?:was|were|is|are|had been|has been|have been)\b(?!\s+(?:no|not|never)\b)", re.I)
+
+
 def predicate(phrase: str, avoid: tuple[str, ...] = ()) -> str | None:
     """The event-predicate class of a proposition ('a rocket brought the jet down' and 'the
     downing of the jet' are both `shootdown`), or None when it names no event of the lexicon.
     The class named first in the phrase wins ("denied any involvement in the poisoning" is
     about who was behind it; "the dead from the blast rose" about the dead), then the lexicon's
     order."""
+    best = _first_class(phrase, avoid)
+    copula = COPULA.search(phrase)
+    if best is not None and copula and copula.start() and best[1] <= copula.start() \
+            and not EXPLETIVE.search(phrase, 0, copula.start()) and not CLAUSE_BREAK.search(phrase, best[1], copula.start()):
+        said = _first_class(phrase[copula.end():], avoid)
+        if said is not None and said[2] != FALLBACK:
+            return said[2]                    # "the blasts were | deliberate": about the predicate
+    return best[2] if best else None
+
+
+def _first_class(phrase: str, avoid: tuple[str, ...]) -> tuple[int, int, str] | None:
+    """(start, end, class) of the class named first in the phrase (the open question last)."""
     best = None
     for rank, (name, pattern) in enumerate(_predicates()):
         found = pattern.search(phrase)
         if found and name in avoid:
             found = None if best is not None or any(p.search(phrase) for n, p in _predicates() if n not in avoid) else found
         start = found.start() + (len(phrase) if name == FALLBACK else 0) if found else 0
-        if found and (best is None or start < best[0]):
-            best = (start, rank, name)
-    return best[2] if best else None
+        if found and (best is None or (start, rank) < best[0]):
+            best = ((start, rank), found.end(), name)
+    return (best[0][0], best[1], best[2]) if best else None
 
 
 def names(phrase: str, cls: str) -> bool:
