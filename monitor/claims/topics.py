@@ -120,6 +120,9 @@ def _predicates() -> list[tuple[str, re.Pattern]]:
 # Between the subject's class and the copula no other clause may start: in "we take the number as
 # the official estimate, while noting that more work was needed" the copula is another clause's.
 CLAUSE_BREAK = re.compile(r"[,;:()\u2014]|\b(?:that|and|but|while|which|who|said|says|when|because|if)\b", re.I)
+# "the rocket was launched from an area held by the rebels" names the event and its author: it
+# stays the event's, and the diff stage counts it on who was behind it too (_also_blames).
+AUTHOR = "behind"
 EXPLETIVE = re.compile(r"\bthere\s*$", re.I)   # "there was no other explanation": no subject
 COPULA = re.compile(r"\b(?:was|were|is|are|had been|has been|have been)\b(?!\s+(?:no|not|never)\b)", re.I)
 
@@ -135,7 +138,7 @@ def predicate(phrase: str, avoid: tuple[str, ...] = ()) -> str | None:
     if best is not None and copula and copula.start() and best[1] <= copula.start() \
             and not EXPLETIVE.search(phrase, 0, copula.start()) and not CLAUSE_BREAK.search(phrase, best[1], copula.start()):
         said = _first_class(phrase[copula.end():], avoid)
-        if said is not None and said[2] != FALLBACK:
+        if said is not None and said[2] not in (FALLBACK, AUTHOR):
             return said[2]                    # "the blasts were | deliberate": about the predicate
     return best[2] if best else None
 
