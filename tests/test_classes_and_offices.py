@@ -82,3 +82,12 @@ def test_believing_it_was_an_accident_denies_it_was_deliberate():
     assert [p.stance for p in read if predicate(p.topic_text) == "cause"] == ["denies"]
     read = positions_of("Chile's prime minister believes the fire was not an accident.")
     assert [p.stance for p in read if predicate(p.topic_text) == "cause"] == ["likely"]
+
+
+def test_ruling_out_a_cause_and_denying_an_accident():
+    read = positions_of("Chile and Peru on Tuesday ruled out an accident as the cause of the leaks.")
+    assert sorted((p.actor.key, p.stance) for p in read) == [("g:chile", "confirms"), ("g:peru", "confirms")]
+    read = positions_of("Chile's police ruled out foul play.")
+    assert [(p.stance, predicate(p.topic_text)) for p in read] == [("denies", "cause")]
+    read = positions_of("Chile's police denied it was an accident.")
+    assert [p.stance for p in read] == ["confirms"]

@@ -276,6 +276,8 @@ def _position(sentence: Sentence, match: re.Match, scale, stance, action, actor,
     negated = bool(NEGATED_COMPLEMENT.match(topic_text)) and not SHORTFALL.search(topic_text)
     if stance in ("confirms", "likely") and negated != _counterpart(topic_text):
         stance = "denies"                     # "concluded there were no survivors": the positive proposition denied
+    elif stance == "denies" and not negated and _counterpart(topic_text):
+        stance = "confirms"                   # "ruled out an accident": the fault (intent) affirmed
     if stance == "opposes" and re.search(r"\b(?:without|unless|until)\b", topic_text):
         stance = "considers"                  # "will not send soldiers without a clear mission": a condition
     anaphoric = (bool(head.strip()) and is_anaphor(head)) or has_anaphor(match.group()) or \
