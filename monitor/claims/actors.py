@@ -348,10 +348,10 @@ def _merge_appositives(found: list[Mention], text: str, book: Book) -> list[Ment
             out[-1] = Mention(prev.start, mention.end, person, "person")
             continue
         if prev and prev.kind == "person" and mention.kind == "person" and len(mention.actor.levels) == 1 \
-                and len(prev.actor.levels) > 1 and re.search(r"['’]s$", text[prev.start:prev.end]) \
-                and _aide_gap(gap):
-            # "Premier Ana Ruiz's spokesman, Tomas Vidal, said": Vidal speaks for Ruiz's government
-            person = Actor(mention.actor.levels[:1] + prev.actor.levels[1:])
+                and re.search(r"['’]s$", text[prev.start:prev.end]) and _aide_gap(gap):
+            # "Premier Ana Ruiz's spokesman, Tomas Vidal, said": Vidal speaks for Ruiz's government;
+            # "Ruiz's campaign manager, Tomas Vidal": for Ruiz herself, a candidate of no body
+            person = Actor(mention.actor.levels[:1] + (prev.actor.levels[1:] or prev.actor.levels))
             book.note(person)
             book.learned[person.key] = person
             out.append(Mention(mention.start, mention.end, person, "person"))
