@@ -91,3 +91,17 @@ def test_ruling_out_a_cause_and_denying_an_accident():
     assert [(p.stance, predicate(p.topic_text)) for p in read] == [("denies", "cause")]
     read = positions_of("Chile's police denied it was an accident.")
     assert [p.stance for p in read] == ["confirms"]
+
+
+def test_what_can_only_be_so_is_confirmed():
+    read = positions_of('Chile\'s interior ministry said the blast could only have been caused by a bomb.')
+    assert [p.stance for p in read] == ["confirms"]
+    read = positions_of('"This action can only be deliberate," Chile\'s chief prosecutor told reporters.')
+    assert [(p.stance, predicate(p.topic_text) or predicate(p.cue + " " + p.topic_text)) for p in read] == \
+        [("confirms", "cause")]
+    assert not positions_of("Chile's interior ministry said the site can only be reached by helicopter.")
+
+
+def test_suspects_as_a_noun_is_no_cue():
+    read = positions_of("Chile's prosecutor said the pilot was not on any list of terrorism suspects.")
+    assert not [p for p in read if p.cue.lower() == "suspects"]

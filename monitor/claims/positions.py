@@ -92,8 +92,9 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
     for index, (scale, stance, match) in enumerate(hits):
         if index + 1 in frames:
             continue                          # "concluded it was highly likely that": the inner cue reads it
-        if match.group().lower() in NOUN_CUES and DETERMINER_BEFORE.search(text[:match.start()]):
-            continue                          # "the suspects": a noun, no stance
+        if match.group().lower() in NOUN_CUES and (DETERMINER_BEFORE.search(text[:match.start()])
+                                                    or NOUN_AFTER.match(text, match.end())):
+            continue                          # "the suspects", "a list of terrorism suspects.": a noun, no stance
         if match.group().lower() in RELATIVE_CUES and REDUCED_RELATIVE.search(text[:match.start()]) and \
                 re.match(r"\s+to\s+(?:be|have)\b", text[match.end():]):
             continue                          # "the panels believed to be on the tower": a noun's modifier, no stance
@@ -162,6 +163,9 @@ NOUN_CUES = {"suspect", "suspects"}
 # the tower were unlawful"): the speaker's stance is the main clause's.
 RELATIVE_CUES = {"believed", "suspected", "expected"}
 REDUCED_RELATIVE = re.compile(r"\b(?:the|a|an|this|that|these|those)\s+(?:[\w-]+\s+){1,2}$", re.I)
+# A verb "suspects" takes an object; the noun ends its phrase or goes on with a preposition or a
+# verb of its own ("not on any list of terrorism suspects.", "suspects in the case were").
+NOUN_AFTER = re.compile(r"\s*(?:[.,;:)”\"]|$|(?:in|of|who|were|are|have|had|from|at|on)\b)", re.I)
 DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|two|three|four|several|both|other|these|those|his|her|their|its|of)\s+$", re.I)
 
 
