@@ -360,3 +360,13 @@ def test_real_news_page_is_html(external_dir):
     [article] = clean(Document(origin=page.name, body=gzip.decompress(page.read_bytes())))
     assert article.format == "html"
     assert len(article.text.split()) > 50
+
+
+def test_a_header_line_of_fields_gives_the_date_and_is_no_paragraph():
+    from monitor.clean import clean
+    from monitor.records import Document
+    text = ("Council rejects the panel request\n\n22 December 2024 | The Eastvale Gazette | Ana Ruiz\n\n"
+            "Helen Marsh has turned down a request from the residents for a panel to sit beside the chairman.\n")
+    article = clean(Document(origin="header-fields.txt", body=text.encode()))[0]
+    assert article.published == "2024-12-22"
+    assert article.paragraphs[0].startswith("Helen Marsh has turned down")
