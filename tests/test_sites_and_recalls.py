@@ -83,3 +83,11 @@ def test_a_follow_up_months_later_joins_the_story_of_its_site(db):
                     "A storm flooded the harbour of Velmar on Tuesday, the coast guard said. Boats were lost.",
                     "2025-07-03")
     assert other != first
+
+
+def test_a_person_who_chairs_a_long_named_unit_speaks_for_its_body():
+    found = mentions("Ola Brekk, who chairs the Icelandic parliament's national security and foreign policy "
+                     "commission, said on Monday that witnesses had seen the envoy alive.",
+                     "Brekk dismissed the idea that the envoy had died.")
+    people = [m for _, f in found for m in f if m.kind == "person"]
+    assert all([k for k, _ in m.actor.levels[1:]] == ["b:iceland/parliament", "g:iceland"] for m in people)

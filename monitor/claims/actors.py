@@ -385,8 +385,9 @@ def _aide_gap(gap: str) -> bool:
     return bool(m) and (_canon(m.group(1), "titles") in _tables()["titles"] or m.group(1) in _lex()["words"]["aides"])
 
 
-# "X, chairman of the Zembian parliament's security committee, said": a unit of the body.
-SUB_BODY = re.compile(r"(?:['’]s)?(?:\s+[\w-]+){0,3}?\s+(?:committee|commission|office|council|board|department|unit|bureau|agency|panel|service)\s*,")
+# "X, chairman of the Zembian parliament's security committee, said": a unit of the body, named in
+# up to six words ("national security and foreign policy commission").
+SUB_BODY = re.compile(r"(?:['’]s)?(?:\s+[\w-]+){0,6}?\s+(?:committee|commission|office|council|board|department|unit|bureau|agency|panel|service)\s*,")
 
 
 def _closes(text: str, pos: int) -> bool:
