@@ -93,7 +93,8 @@ def positions(sentence: Sentence, found: list[Mention]) -> list[Position]:
         if index + 1 in frames:
             continue                          # "concluded it was highly likely that": the inner cue reads it
         if match.group().lower() in NOUN_CUES and (DETERMINER_BEFORE.search(text[:match.start()])
-                                                    or NOUN_AFTER.match(text, match.end())):
+                                                    or NOUN_AFTER.match(text, match.end())
+                                                    and not SUBJECT_BEFORE.search(text, 0, match.start())):
             continue                          # "the suspects", "a list of terrorism suspects.": a noun, no stance
         if match.group().lower() in RELATIVE_CUES and REDUCED_RELATIVE.search(text[:match.start()]) and \
                 re.match(r"\s+to\s+(?:be|have)\b", text[match.end():]):
@@ -165,7 +166,9 @@ RELATIVE_CUES = {"believed", "suspected", "expected"}
 REDUCED_RELATIVE = re.compile(r"\b(?:the|a|an|this|that|these|those)\s+(?:[\w-]+\s+){1,2}$", re.I)
 # A verb "suspects" takes an object; the noun ends its phrase or goes on with a preposition or a
 # verb of its own ("not on any list of terrorism suspects.", "suspects in the case were").
-NOUN_AFTER = re.compile(r"\s*(?:[.,;:)”\"]|$|(?:in|of|who|were|are|have|had|from|at|on)\b)", re.I)
+NOUN_AFTER = re.compile(r"\s*(?:[.,;:)”\"]|$|(?:in|who|were|are|have|had|from|at|on)\b)", re.I)
+# ... unless a subject stands right before it: "the diver they suspect, police said".
+SUBJECT_BEFORE = re.compile(r"\b(?:they|we|i|you|he|she|police|prosecutors|investigators|officials)\s+$", re.I)
 DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|two|three|four|several|both|other|these|those|his|her|their|its|of)\s+$", re.I)
 
 
