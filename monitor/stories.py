@@ -6,7 +6,8 @@ ones its body mentions in passing (when the reading of the whole article names t
 the lead read alone takes a title-case headline's words for names). A story it shares enough
 with joins it if the story had news in the last month; a story quiet for longer (an
 investigation's report a year on, a review months later) only if the match is strong and
-rests on names few stories hold (the flight, the place, the victim). Of several stories it
+rests on names few stories hold (the flight, the place, the victim), or if its title or lead
+names one of the story's own main names that almost no other story holds. Of several stories it
 fits, it joins the one whose own main names it holds. Part of the diff stage: the subject
 and topic keys start with the story's id. `python -m bench.stories` measures splits and
 merges.

@@ -281,11 +281,14 @@ def test_proper_words_skip_the_words_inside_any_mention(spans, text):
     from types import SimpleNamespace
 
     from monitor.claims import PROPER, actors, proper_words
+    from monitor.claims.titles import OPENERS
 
     found = [SimpleNamespace(start=a, end=a + n) for a, n in spans]
     taken = [(m.start, m.end) for m in found]
     common = actors.not_names_lower()
-    old = ["w:" + w for m in PROPER.finditer(text) if m.start() and not any(a <= m.start() < b for a, b in taken)
+    # (a word after nothing but opening marks starts its sentence: '"Having ...', '-AAA')
+    old = ["w:" + w for m in PROPER.finditer(text) if text[:m.start()].strip(OPENERS)
+           and not any(a <= m.start() < b for a, b in taken)
            for w in [m.group().rstrip("’'s").lower()] if len(w) > 2 and w not in common]
     assert proper_words(text, found) == old
 
