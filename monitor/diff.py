@@ -36,9 +36,13 @@ def diff(claims: Claims, store, article_id: int, story_id: int) -> list[Alert]:
 # ---- figures -------------------------------------------------------------------------
 
 def subject_key(figure: Figure, story_id: int, store) -> tuple[str, str | None]:
-    place = figure.place or store.common_place(story_id, figure.cls)
+    # A figure with no place takes the story's usual one for its class ("the toll rose to 7,000"
+    # in a story of one country); a group among the victims never does.
+    place = figure.place or (None if figure.population else store.common_place(story_id, figure.cls))
     unit = figure.unit if figure.cls == "money" else "%" if figure.unit == "%" else ""
-    return f"{story_id}:{figure.cls}:{figure.who or ''}:{place or ''}:{unit}", place
+    key = f"{story_id}:{figure.cls}:{figure.who or ''}:{place or ''}:{unit}"
+    # (a group among the victims has a key of its own; keys without one are those of before)
+    return (f"{key}:among {figure.population}" if figure.population else key), place
 
 
 def subject_label(figure: Figure, place: str | None) -> str:
@@ -47,6 +51,8 @@ def subject_label(figure: Figure, place: str | None) -> str:
         label = f"{label} for {figure.who}"
     elif figure.who:
         label = f"{label} of {figure.who}"
+    if figure.population:
+        label = f"{label} among nationals of {figure.population}"
     return f"{label} ({place})" if place else label
 
 

@@ -114,6 +114,7 @@ class Figure:
     sentence: str
     quote: str                  # the words the figure was read from
     past: bool = False          # a superseded value ("up from 1,500")
+    population: str | None = None   # the group counted among the victims: "72 German victims" (Germany)
 
 
 @dataclass(frozen=True)

@@ -26,3 +26,38 @@ def test_dates_samples_and_increments_are_no_figures(sentence, absent, present):
     assert absent not in values
     if present is not None:
         assert present in values
+
+
+def scoped(sentence: str) -> set[tuple[str, float, str | None, str | None]]:
+    found = extract(Article(origin="hand-written.txt", text=sentence, published="2025-03-02")).figures
+    return {(f.cls, f.value, f.place, f.population) for f in found}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a nationality among the victims is a group of its own (issue 14 class 2)
+    ("Officials said 72 German passengers were on the jet.", ("passengers", 72, None, "Germany")),
+    # a place after "in" is where the counted are (class 1)
+    ("The flood killed 1,200 people in Pakistan, officials said.", ("deaths", 1200, "Pakistan", None)),
+])
+def test_a_group_among_the_victims_is_no_place(sentence, expected):
+    assert expected in scoped(sentence)
+
+
+def test_a_total_with_no_place_never_takes_a_groups_nationality(tmp_path):
+    from monitor.pipeline import ingest_paths
+    from monitor.store import Store
+    folder = tmp_path / "story"
+    folder.mkdir()
+    (folder / "1.txt").write_text("Airliner crashes in the mountains\n\nThe airline said 72 German passengers "
+                                  "were among the 150 people on board the jet that crashed in the mountains.\n")
+    (folder / "2.txt").write_text("Crash toll confirmed\n\nThe airline said on Thursday that all 150 people on "
+                                  "board the jet that crashed in the mountains had died.\n")
+    store = Store(tmp_path / "s.db")
+    try:
+        for path in sorted(folder.iterdir()):
+            ingest_paths(store, [str(path)])
+        labels = {row["label"] for row in store.db.query("select label from subjects")}
+    finally:
+        store.close()
+    assert "passengers among nationals of Germany" in labels
+    assert not any("(Germany)" in label for label in labels)

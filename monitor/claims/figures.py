@@ -147,10 +147,27 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     who = _who(cls, text, q, found, source)
     cls, who = _casualty(text, q, noun_end, cls, who)
     place = _place(text, q, noun_end, modifiers, found, cls)
+    population = None
+    if cls in POPULATIONS and place is not None and not _located(text, noun_end, place):
+        population, place = place, None   # "72 German victims", "35 victims from Spain": a group, not a place
     past = bool(PAST_BEFORE.search(text, max(0, q.start - BEFORE_WINDOW), q.start) or PAST_AFTER.match(text[noun_end:]))
     quote = text[q.start:noun_end].strip()
     return Figure(cls, who, place, value, low, high, q.qualifier, q.vague, unit, source,
-                  text, quote, past), end
+                  text, quote, past, population), end
+
+
+# Classes whose counted people may be a group among the victims by nationality: "72 German
+# victims", "three Americans on board", "35 passengers from Spain" count that group, never the
+# toll of a place. (Troops keep their sending country as their scope: "North Korean troops".)
+POPULATIONS = ("deaths", "recovered", "injured", "missing", "rescued", "detained", "aboard", "passengers", "crew", "people")
+# A place after the noun with "in" is where the counted are: "1,200 dead in the province".
+IN_PLACE = re.compile(r"\s*(?:were\s+|are\s+)?(?:killed\s+|dead\s+|injured\s+|missing\s+)?(?:in|inside|across)\s+(?:the\s+)?[A-Z]")
+
+
+def _located(text: str, noun_end: int, place: str) -> bool:
+    """Whether the place found for a count is where the counted are ("12 dead in Zembia"), not
+    a nationality that qualifies them ("12 Zembian dead", "12 dead from Zembia")."""
+    return bool(IN_PLACE.match(text, noun_end))
 
 
 # "the April 25 earthquake killed ...": a day of a month, not a count.
