@@ -47,7 +47,7 @@ def subject_key(figure: Figure, story_id: int, store) -> tuple[str, str | None]:
 
 def subject_label(figure: Figure, place: str | None) -> str:
     label = {"money": f"amount in {figure.unit}"}.get(figure.cls, figure.cls)
-    if figure.who and figure.cls in ("votes", "seats"):
+    if figure.who and figure.cls in ("votes", "seats", "delegates"):
         label = f"{label} for {figure.who}"
     elif figure.who:
         label = f"{label} of {figure.who}"

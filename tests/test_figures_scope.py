@@ -61,3 +61,9 @@ def test_a_total_with_no_place_never_takes_a_groups_nationality(tmp_path):
         store.close()
     assert "passengers among nationals of Germany" in labels
     assert not any("(Germany)" in label for label in labels)
+
+
+def test_delegates_are_a_measure_of_their_own():
+    found = extract(Article(origin="hand-written.txt", published="2025-03-02",
+                            text="With every precinct in, Dana Kell had 564.012 state delegate equivalents.")).figures
+    assert {(f.cls, f.value, f.who) for f in found} == {("delegates", 564.012, "Dana Kell")}

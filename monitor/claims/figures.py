@@ -325,7 +325,7 @@ def _who(cls: str, text: str, q: numbers.Quantity, found: list[Mention], source=
     """For votes and seats, whose they are: 'N% for X' after the number, else the candidates
     in the order the sentence names them: its first share is the first candidate's ("Quispe
     led Salas with 50.9% to 49.1%"), its second share the second's. The speaker is no candidate."""
-    if cls not in ("votes", "seats"):
+    if cls not in ("votes", "seats", "delegates"):
         return None
     after = re.match(r"\s*(?:of the (?:valid |popular )?votes?\s+)?for\s+", text[q.end:])
     if after:
