@@ -183,7 +183,15 @@ def _on_its_name(share: float, weights: dict, story: dict, spread: dict) -> bool
         return False
     counts = _normal_counts(story["terms"])
     main = [t for t, _ in counts.most_common(MAIN_NAMES + 2) if not _nameless(t)][:MAIN_NAMES]
-    return any(weights.get(t, 0) >= LEAD_WEIGHT and spread.get(t, 0) <= CENTRAL_RARE for t in main)
+    return any(weights.get(t, 0) >= LEAD_WEIGHT and spread.get(t, 0) <= CENTRAL_RARE and t not in _countries()
+               for t in main)
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    """Country names: a story's main name may be its country ('Russia'), and many stories share
+    it; a follow-up joins on its site, its flight or its victim, never on a country alone."""
+    return frozenset(normal(name) for name in lexicon.load("actors")["places"])
 
 
 def _weight(term: str, weights: dict, spread: dict) -> float:

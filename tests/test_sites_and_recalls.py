@@ -91,3 +91,13 @@ def test_a_person_who_chairs_a_long_named_unit_speaks_for_its_body():
                      "Brekk dismissed the idea that the envoy had died.")
     people = [m for _, f in found for m in f if m.kind == "person"]
     assert all([k for k, _ in m.actor.levels[1:]] == ["b:iceland/parliament", "g:iceland"] for m in people)
+
+
+def test_a_country_alone_never_joins_an_old_story(db):
+    first = _assign(db, "Chile says troops crossed the border",
+                    "Chile said on Monday that Peruvian troops had crossed the border near Velk. Chile's army "
+                    "said Chile would respond. Chile closed its airspace.", "2025-01-10")
+    later = _assign(db, "Drone strike hits Chile's capital",
+                    "A drone struck an office block in Chile's capital on Tuesday, killing three, the mayor "
+                    "Ivo Marsh said. Lena Vik, a resident, said the blast woke her.", "2025-07-02")
+    assert later != first
