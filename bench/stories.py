@@ -89,7 +89,7 @@ def _renumber(ids: list[int]) -> list[int]:
 
 
 def main(argv: list[str]) -> None:
-    folders = [Path(a) for a in argv] or default_stories()
+    folders = [Path(a) for a in argv if Path(a).is_dir()] or default_stories()   # (a glob may hold a README)
     solo = alone(folders)
     per_story, per_id = mixed(folders)
     print(f"{'story':40} {'alone':>5} {'mixed':>5} {'mixes':>5}  sequence alone | mixed")

@@ -187,7 +187,7 @@ def _ingested(store: Store, documents, report: Report, ahead: bool, stop=None, e
 
 def _read_or_error(path: str) -> Document | InputError:
     try:
-        return read(path)
+        return read(str(path))                # (a caller's pathlib.Path too: the origin is a string)
     except InputError as exc:
         return exc
 

@@ -55,7 +55,7 @@ def test_a_total_with_no_place_never_takes_a_groups_nationality(tmp_path):
     store = Store(tmp_path / "s.db")
     try:
         for path in sorted(folder.iterdir()):
-            ingest_paths(store, [str(path)])
+            ingest_paths(store, [path])       # (a pathlib.Path is a path too)
         labels = {row["label"] for row in store.db.query("select label from subjects")}
     finally:
         store.close()
