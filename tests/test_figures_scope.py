@@ -67,3 +67,9 @@ def test_delegates_are_a_measure_of_their_own():
     found = extract(Article(origin="hand-written.txt", published="2025-03-02",
                             text="With every precinct in, Dana Kell had 564.012 state delegate equivalents.")).figures
     assert {(f.cls, f.value, f.who) for f in found} == {("delegates", 564.012, "Dana Kell")}
+
+
+def test_others_after_a_casualty_verb_are_counted():
+    found = extract(Article(origin="hand-written.txt", published="2025-03-02",
+                            text="The quake killed 820 people and injured 672 others, the ministry said.")).figures
+    assert {(f.cls, f.value) for f in found} == {("deaths", 820), ("injured", 672)}
