@@ -20,6 +20,13 @@ def figures(sentence: str) -> set[tuple[str, float]]:
     ("A sample of nearly 4,000 ballots turned up a net gain of just nine votes for Vance.", 9, None),
     ("Rescuers found 18 more bodies on Tuesday, raising the toll to 120.", 18, 120),
     ("The recount trimmed her lead by about 200 votes.", 200, None),
+    # increments (class 4) and rates and other years' events (class 6)
+    ("Officials added six deaths to the 10 already on the books.", 6, None),
+    ("The latest count added 45 deaths and 144 injuries, bringing the toll to 300.", 144, 300),
+    ("The two most recent deaths were caused by an infection.", 2, None),
+    ("The island averaged 82 deaths a day before the storm.", 82, None),
+    ("Researchers estimated 14.3 deaths per 1,000 people.", 14.3, None),
+    ("For comparison, more than 1,700 people were killed in the floods of 2010.", 1700, None),
 ])
 def test_dates_samples_and_increments_are_no_figures(sentence, absent, present):
     values = {value for _, value in figures(sentence)}

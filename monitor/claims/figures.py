@@ -47,6 +47,9 @@ PAST_BEFORE = re.compile(r"(?:\b(?:up|down)?\s*from|\b(?:larger|smaller|more|few
 PAST_AFTER = re.compile(r"^\s*(?:\w+\s+){0,2}(?:had\s+)?(?:initially|originally|previously|earlier)\b", re.I)
 RECOVERED = re.compile(r"\b(?:recovered|retrieved|pulled (?:out|from)|found|identified|buried)\b", re.I)
 YEAR = re.compile(r"\b(19[0-9]{2}|20[0-9]{2})\b")
+# An earlier year named after the count, in its clause, as the time of what it counts: "killed in
+# the floods of 2010", "died in 2015", "the 1999 quake".
+EARLIER_EVENT = re.compile(r"\b(?:of|in|during)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}?((?:19|20)[0-9]{2})\b(?!\s*[-–]\s*\d)")
 
 
 @lru_cache(maxsize=1)
@@ -138,7 +141,8 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     counted = _counted(text, q, end, multiplied is not None)
     if counted is None or _background(text, q, year, counted[0]) or _year_like(q, counted) or _day_of_month(text, q) \
             or SAMPLE_BEFORE.search(text, max(0, q.start - 20), q.start) \
-            or INCREMENT_BEFORE.search(text, max(0, q.start - 40), q.start) or INCREMENT_AFTER.match(text, end):
+            or INCREMENT_BEFORE.search(text, max(0, q.start - 40), q.start) or INCREMENT_AFTER.match(text, end) \
+            or ADDED_BEFORE.search(text, max(0, q.start - 40), q.start):
         return None, end
     cls, unit, noun_end, modifiers = counted
     low, high = (q.low, q.high) if not multiplied else (None, None)
@@ -179,7 +183,9 @@ SAMPLE_BEFORE = re.compile(r"\b(?:sample|survey|poll)\s+of\s+$", re.I)
 # lead by about 200", "18 more bodies were found"; the total it implies alerts only where stated.
 INCREMENT_BEFORE = re.compile(r"\b(?:net\s+)?(?:gain|increase|rise|drop|fall|loss)\s+of\s+(?:just\s+|only\s+|about\s+|some\s+)?$|"
                               r"\b(?:gained|picked\s+up|trimmed|narrowed|widened|cut)\s+(?:[\w’'-]+\s+){0,3}?by\s+(?:just\s+|only\s+|about\s+|some\s+)?$", re.I)
-INCREMENT_AFTER = re.compile(r"\s+more\b", re.I)
+INCREMENT_AFTER = re.compile(r"\s+(?:more|(?:most\s+)?recent|new|additional|further)\b", re.I)
+# "added six deaths to the 10", "adding 45 deaths and 144 injuries": what a count grew by.
+ADDED_BEFORE = re.compile(r"\b(?:added|adding|adds|add)\s+(?:another\s+|a\s+further\s+)?(?:[\d,]+\s+[a-z]+\s+and\s+)?$", re.I)
 # The last day a month has.
 MONTH_DAYS = 31
 
@@ -311,6 +317,9 @@ def _background(text: str, q: numbers.Quantity, year: int | None, cls: str) -> b
     clause = re.split(r"[;:]|,\s*(?:while|but|whereas)\b", before)[-1][-80:]
     if _historical(text):
         return True
+    later = re.split(r"[;:,]|\b(?:while|but|whereas|and|after|since)\b", text[q.end:q.end + 80])[0]
+    if any(int(m.group(1)) < (year or 0) for m in EARLIER_EVENT.finditer(later)):
+        return True                           # "1,700 people were killed in the floods of 2010"
     for match in YEAR.finditer(clause):
         since = re.search(r"\bsince\s+(?:\w+\s+)?$", clause[:match.start()], re.I)
         if int(match.group()) < (year or 10_000) and (not since or re.match(r"\s*,\s*when\b", clause[match.end():])):
