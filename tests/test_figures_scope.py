@@ -45,6 +45,9 @@ def scoped(sentence: str) -> set[tuple[str, float, str | None, str | None]]:
     ("Officials said 72 German passengers were on the jet.", ("passengers", 72, None, "Germany")),
     # a place after "in" is where the counted are (class 1)
     ("The flood killed 1,200 people in Pakistan, officials said.", ("deaths", 1200, "Pakistan", None)),
+    # a region no lexicon lists, where the counted were, is a scope of its own (class 1)
+    ("State media said 17 people had been killed in the Velmar region.", ("deaths", 17, "Velmar", None)),
+    ("Police said 20 people had died in Charikot, the main town.", ("deaths", 20, "Charikot", None)),
 ])
 def test_a_group_among_the_victims_is_no_place(sentence, expected):
     assert expected in scoped(sentence)

@@ -165,7 +165,8 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
 # toll of a place. (Troops keep their sending country as their scope: "North Korean troops".)
 POPULATIONS = ("deaths", "recovered", "injured", "missing", "rescued", "detained", "aboard", "passengers", "crew", "people")
 # A place after the noun with "in" is where the counted are: "1,200 dead in the province".
-IN_PLACE = re.compile(r"\s*(?:were\s+|are\s+)?(?:killed\s+|dead\s+|injured\s+|missing\s+)?(?:in|inside|across)\s+(?:the\s+)?[A-Z]")
+IN_PLACE = re.compile(r"\s*(?:had\s+|have\s+|has\s+|were\s+|was\s+|are\s+)?(?:been\s+)?(?:killed\s+|dead\s+|died\s+|injured\s+|wounded\s+|missing\s+)?"
+                      r"(?:in|inside|across)\s+(?:the\s+)?[A-Z]")
 
 
 def _located(text: str, noun_end: int, place: str) -> bool:
@@ -393,7 +394,17 @@ def _place(text: str, q: numbers.Quantity, noun_end: int, modifiers: str, found:
         for alias in (match.group(1), name, name.split()[0]):
             if alias in places:
                 return places[alias]
+    region = REGION_AFTER.match(text, noun_end)
+    if region and cls != "troops" and region.group(1).split()[0] not in actor_tables()["not_names"]:
+        return region.group(1)                # "17 people had been killed in the Tibet region": its own scope
     return _agent(text, q, found) or (_subject_place(text, q, found) if cls == "troops" else None)
+
+
+# A place no lexicon lists, named as where the counted were: "killed in the Tibet region", "died
+# in Charikot", "injured across Velsk province". A region inside a country is its own scope.
+REGION_AFTER = re.compile(r"\s*(?:had\s+|have\s+|has\s+|were\s+|was\s+)?(?:been\s+)?(?:killed|dead|died|injured|wounded|missing)?"
+                          r"\s*(?:in|across)\s+(?:the\s+)?([A-Z][a-z][\w’'-]*(?:\s+[A-Z][a-z][\w’'-]*)?)"
+                          r"(?=\s+(?:region|province|district|state|county|area|town|city|village)\b|\s*[,.;]|\s+(?:on|at|and|when|after)\b)")
 
 
 def _subject_place(text: str, q: numbers.Quantity, found: list[Mention]) -> str | None:
