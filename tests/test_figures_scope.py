@@ -83,3 +83,25 @@ def test_others_after_a_casualty_verb_are_counted():
     found = extract(Article(origin="hand-written.txt", published="2025-03-02",
                             text="The quake killed 820 people and injured 672 others, the ministry said.")).figures
     assert {(f.cls, f.value) for f in found} == {("deaths", 820), ("injured", 672)}
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("The kingdom has not updated its official count of 769 dead since September.", 769),
+    ("The decision comes a month after police gave a final death toll of 71.", 71),
+])
+def test_a_count_restated_as_unmoved_or_dated_before_is_past(sentence, value):
+    found = extract(Article(origin="hand-written.txt", text=sentence, published="2025-03-02")).figures
+    assert [f.past for f in found if f.value == value] == [True]
+
+
+def test_the_news_dated_by_the_event_is_not_past():
+    found = extract(Article(origin="hand-written.txt", published="2025-03-02",
+                            text="One week after the quake, police put the number of dead at 6,624.")).figures
+    assert [(f.value, f.past) for f in found] == [(6624, False)]
+
+
+def test_other_victims_and_families_are_no_toll():
+    values = {value for _, value in figures("He took 149 other people with him to their deaths, the chief said.")}
+    assert 149 not in values
+    values = {value for _, value in figures("Eighty-three of the dead have been identified and the families of 80 notified.")}
+    assert 80 not in values

@@ -45,6 +45,14 @@ STOP = {"of", "in", "to", "from", "at", "for", "with", "by", "on", "and", "or", 
 PAST_BEFORE = re.compile(r"(?:\b(?:up|down)?\s*from|\b(?:larger|smaller|more|fewer|higher|lower|greater|less)\s+than"
                          r"(?:\s+the)?|\b(?:original|initial|previous|earlier|former)\s+(?:\w+\s+){0,2}of)\s*$", re.I)
 PAST_AFTER = re.compile(r"^\s*(?:\w+\s+){0,2}(?:had\s+)?(?:initially|originally|previously|earlier)\b", re.I)
+# A count said not to have moved is the count held, restated: "has not updated its official count
+# of 769 since September", "the count had not moved since Monday night: 11 dead".
+UNMOVED = re.compile(r"\b(?:has|have|had)\s+not\s+(?:been\s+)?(?:updated|changed|moved|revised|risen|budged)\b|"
+                     r"\b(?:has|have|had)n[’']t\s+(?:been\s+)?(?:updated|changed|moved|revised|risen|budged)\b", re.I)
+# A statement dated before the news: "a month after police gave a final toll of 71".
+# (Not "one week after the quake, police put the dead at 6,624": the news, dated by the event.)
+LATER_THAN = re.compile(r"\b(?:a|an|one|two|three|four|five|six|several|\d+)\s+(?:days?|weeks?|months?|years?)\s+after\s+"
+                        r"[^.;,]*?\b(?:gave|said|put|announced|reported|released|published)\b[^.;,]*$", re.I)
 RECOVERED = re.compile(r"\b(?:recovered|retrieved|pulled (?:out|from)|found|identified|buried)\b", re.I)
 YEAR = re.compile(r"\b(19[0-9]{2}|20[0-9]{2})\b")
 # An earlier year named after the count, in its clause, as the time of what it counts: "killed in
@@ -154,7 +162,8 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     population = None
     if cls in POPULATIONS and place is not None and not _located(text, noun_end, place):
         population, place = place, None   # "72 German victims", "35 victims from Spain": a group, not a place
-    past = bool(PAST_BEFORE.search(text, max(0, q.start - BEFORE_WINDOW), q.start) or PAST_AFTER.match(text[noun_end:]))
+    past = bool(PAST_BEFORE.search(text, max(0, q.start - BEFORE_WINDOW), q.start) or PAST_AFTER.match(text[noun_end:])
+                or UNMOVED.search(text) or LATER_THAN.search(text, max(0, q.start - BEFORE_WINDOW), q.start))
     quote = text[q.start:noun_end].strip()
     return Figure(cls, who, place, value, low, high, q.qualifier, q.vague, unit, source,
                   text, quote, past, population), end
@@ -184,7 +193,7 @@ SAMPLE_BEFORE = re.compile(r"\b(?:sample|survey|poll)\s+of\s+$", re.I)
 # lead by about 200", "18 more bodies were found"; the total it implies alerts only where stated.
 INCREMENT_BEFORE = re.compile(r"\b(?:net\s+)?(?:gain|increase|rise|drop|fall|loss)\s+of\s+(?:just\s+|only\s+|about\s+|some\s+)?$|"
                               r"\b(?:gained|picked\s+up|trimmed|narrowed|widened|cut)\s+(?:[\w’'-]+\s+){0,3}?by\s+(?:just\s+|only\s+|about\s+|some\s+)?$", re.I)
-INCREMENT_AFTER = re.compile(r"\s+(?:more|(?:most\s+)?recent|new|additional|further)\b", re.I)
+INCREMENT_AFTER = re.compile(r"\s+(?:more|(?:most\s+)?recent|new|additional|further|other)\b", re.I)
 # "added six deaths to the 10", "adding 45 deaths and 144 injuries": what a count grew by.
 ADDED_BEFORE = re.compile(r"\b(?:added|adding|adds|add)\s+(?:another\s+|a\s+further\s+)?(?:[\d,]+\s+[a-z]+\s+and\s+)?$", re.I)
 # The last day a month has.
