@@ -43,6 +43,8 @@ def scoped(sentence: str) -> set[tuple[str, float, str | None, str | None]]:
 @pytest.mark.parametrize("sentence, expected", [
     # a nationality among the victims is a group of its own (issue 14 class 2)
     ("Officials said 72 German passengers were on the jet.", ("passengers", 72, None, "Germany")),
+    ("The minister said 44 Malaysians were killed.", ("deaths", 44, None, "Malaysia")),
+    ("Five Spaniards were among the dead, the ministry said.", ("deaths", 5, None, "Spain")),
     # a place after "in" is where the counted are (class 1)
     ("The flood killed 1,200 people in Pakistan, officials said.", ("deaths", 1200, "Pakistan", None)),
     # a region no lexicon lists, where the counted were, is a scope of its own (class 1)

@@ -159,14 +159,31 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     who = _who(cls, text, q, found, source)
     cls, who = _casualty(text, q, noun_end, cls, who)
     place = _place(text, q, noun_end, modifiers, found, cls)
-    population = None
-    if cls in POPULATIONS and place is not None and not _located(text, noun_end, place):
+    population = _nationals().get(unit)
+    if population is not None and place == unit:
+        place = None                          # "44 Malaysians were killed": read as a place that acts
+    if cls in POPULATIONS and place is not None and not _located(text, noun_end, place) and population is None:
         population, place = place, None   # "72 German victims", "35 victims from Spain": a group, not a place
     past = bool(PAST_BEFORE.search(text, max(0, q.start - BEFORE_WINDOW), q.start) or PAST_AFTER.match(text[noun_end:])
                 or UNMOVED.search(text) or LATER_THAN.search(text, max(0, q.start - BEFORE_WINDOW), q.start))
     quote = text[q.start:noun_end].strip()
     return Figure(cls, who, place, value, low, high, q.qualifier, q.vague, unit, source,
                   text, quote, past, population), end
+
+
+# A nationality as the counted noun: "44 Malaysians", "five Spaniards".
+NATIONAL = re.compile(r"\s*([A-Z][a-z]+)\b")
+
+
+@lru_cache(maxsize=1)
+def _nationals() -> dict[str, str]:
+    """Plural nationality nouns and their country: the lexicon's demonyms in -an with an -s
+    ("Germans", "Iranians") and its irregular plurals ("Spaniards", "Britons")."""
+    out = {alias + "s": name for alias, name in actor_tables()["places"].items()
+           if alias != name and re.fullmatch(r"[A-Z][a-z]+an", alias)}
+    for name, plurals in _nouns().get("nationals", {}).items():
+        out.update({plural: name for plural in plurals})
+    return out
 
 
 # Classes whose counted people may be a group among the victims by nationality: "72 German
@@ -221,6 +238,9 @@ def _counted(text: str, q: numbers.Quantity, end: int, multiplied: bool):
     if found is not None:
         cls, unit, length, modifiers = found
         return cls, unit, end + length, modifiers
+    national = NATIONAL.match(after)
+    if national and national.group(1) in _nationals():
+        return "people", national.group(1), end + national.end(), ""   # "five Iranians among the dead"
     if multiplied:
         return "troops", "people", end, ""
     toll = _toll_before(text[max(0, q.start - TOLL_WINDOW):q.start])
