@@ -102,8 +102,8 @@ def _save_figure(store, article_id, key, src_key, src, figure: Figure) -> int:
 
 def _figure_change(held: list[dict], article: Article, figure: Figure, key, place, src_key, src,
                    story_id) -> Alert | None:
-    if not held or figure.vague and any(not row["vague"] for row in held):
-        return None                         # "dozens of deaths" beside a precise toll: no number to check
+    if not held:
+        return None
     mine = next((row for row in held if row["source_key"] == src_key), None)
     if mine is not None:                    # the contract's order: a source's own change first
         if figure.vague or equal(figure, mine):

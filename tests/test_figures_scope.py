@@ -114,18 +114,3 @@ def test_a_parts_whole_restated_is_no_new_figure():
     assert 476 not in values
     values = {value for _, value in figures("Kell will take 14 of the state's 41 national delegates.")}
     assert 41 not in values
-
-
-def test_a_vague_count_beside_a_precise_one_raises_nothing(tmp_path):
-    from monitor.pipeline import ingest_paths
-    from monitor.store import Store
-    first, second = tmp_path / "1.txt", tmp_path / "2.txt"
-    first.write_text("Flood kills 120\n\nThe flood in Velmar killed 120 people, the disaster agency said.\n")
-    second.write_text("Flood grief\n\nDozens of people died in the flood in Velmar, a local doctor said.\n")
-    store = Store(tmp_path / "s.db")
-    try:
-        ingest_paths(store, [first])
-        report = ingest_paths(store, [second])
-    finally:
-        store.close()
-    assert not [a for a in report.alerts if a.kind == "figure"]
