@@ -20,7 +20,8 @@ from .anaphora import (_body_anaphors, _country_anaphors, _plural_anaphors, _pos
                        note_speakers)
 from .home import home_place as _home_place
 from .places import _counties, learn_places, prefixed_places
-from .titles import _body, _person, _person_of, _titled, default_country, portfolios, respectively, set_scene
+from .offices import portfolios
+from .titles import _body, _person, _person_of, _titled, default_country, respectively, set_scene
 
 __all__ = ["Book", "Mention", "SUBJECT_VERB", "has_anaphor", "home_place", "is_anaphor", "mentions", "not_names_lower"]
 
