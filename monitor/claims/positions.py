@@ -322,9 +322,8 @@ PLUPERFECT_REPORT = re.compile(r"\bhad\s+(?:\w+ly\s+)?(?:said|told\s+[\w’'-]+(
 
 # The last reporting verb before a cue, with its auxiliary: "the agency had said its review gave it
 # no reason to ground the jets" recalls the agency's earlier line, however long the complement.
-LAST_REPORT = re.compile(r"\b(?P<had>had\s+(?:\w+ly\s+)?)?(?:said|says|say|told|tells|stated|insisted|maintained|"
-                         r"claimed|announced|added|argued|warned)\b(?!.*\b(?:said|says|say|told|tells|stated|insisted|"
-                         r"maintained|claimed|announced|added|argued|warned)\b)(?P<rest>.*)$", re.I)
+REPORT_VERBS = r"said|says|say|told|tells|stated|insisted|maintained|claimed|announced|added|argued|warned"
+LAST_REPORT = re.compile(rf"\b(?P<had>had\s+(?:\w+ly\s+)?)?(?:{REPORT_VERBS})\b(?!.*\b(?:{REPORT_VERBS})\b)(?P<rest>.*)$", re.I)
 # A turn between that verb and the cue starts the present statement: "had said it was safe but
 # now admits".
 TURN = re.compile(r"\b(?:but|now|yet|however|although|though|whereas)\b", re.I)

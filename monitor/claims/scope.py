@@ -13,11 +13,6 @@ from . import numbers
 from .actors import SUBJECT_VERB, Mention, _tables as actor_tables
 
 
-@lru_cache(maxsize=1)
-def _nouns() -> dict:
-    return lexicon.load("nouns")
-
-
 def scope(text: str, q: numbers.Quantity, noun_end: int, modifiers: str, found: list[Mention], cls: str,
           unit: str) -> tuple[str | None, str | None]:
     """(place, population) of the figure whose number is `q` and whose counted noun ends at `noun_end`."""
@@ -25,7 +20,7 @@ def scope(text: str, q: numbers.Quantity, noun_end: int, modifiers: str, found: 
     population = nationals().get(unit)
     if population is not None and place == unit:
         place = None                          # "44 Malaysians were killed": read as a place that acts
-    if cls in POPULATIONS and place is not None and not _located(text, noun_end, place) and population is None:
+    if cls in POPULATIONS and place is not None and not _located(text, noun_end) and population is None:
         population, place = place, None       # "72 German victims", "35 victims from Spain": a group, not a place
     return place, population
 
@@ -40,7 +35,7 @@ def nationals() -> dict[str, str]:
     ("Germans", "Iranians") and its irregular plurals ("Spaniards", "Britons")."""
     out = {alias + "s": name for alias, name in actor_tables()["places"].items()
            if alias != name and re.fullmatch(r"[A-Z][a-z]+an", alias)}
-    for name, plurals in _nouns().get("nationals", {}).items():
+    for name, plurals in lexicon.load("nouns").get("nationals", {}).items():
         out.update({plural: name for plural in plurals})
     return out
 
@@ -54,7 +49,7 @@ IN_PLACE = re.compile(r"\s*(?:had\s+|have\s+|has\s+|were\s+|was\s+|are\s+)?(?:be
                       r"(?:in|inside|across)\s+(?:the\s+)?[A-Z]")
 
 
-def _located(text: str, noun_end: int, place: str) -> bool:
+def _located(text: str, noun_end: int) -> bool:
     """Whether the place found for a count is where the counted are ("12 dead in Zembia"), not
     a nationality that qualifies them ("12 Zembian dead", "12 dead from Zembia")."""
     return bool(IN_PLACE.match(text, noun_end))

@@ -151,9 +151,9 @@ def _first_class(phrase: str, avoid: tuple[str, ...]) -> tuple[int, int, str] | 
         if found and name in avoid:
             found = None if best is not None or any(p.search(phrase) for n, p in _predicates() if n not in avoid) else found
         start = found.start() + (len(phrase) if name == FALLBACK else 0) if found else 0
-        if found and (best is None or (start, rank) < best[0]):
-            best = ((start, rank), found.end(), name)
-    return (best[0][0], best[1], best[2]) if best else None
+        if found and (best is None or (start, rank) < best[:2]):
+            best = (start, rank, found.end(), name)
+    return (best[0], best[2], best[3]) if best else None
 
 
 def names(phrase: str, cls: str) -> bool:
