@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .. import lexicon
 from ..records import Figure
-from . import numbers
+from . import counts, numbers
 from .actors import Mention
 from .attribution import quote_speaker, quote_at as _quote_at, source_of
 from .scope import NATIONAL, nationals, scope
@@ -54,7 +54,8 @@ UNMOVED = re.compile(r"\b(?:has|have|had)\s+not\s+(?:been\s+)?(?:updated|changed
 # (Not "one week after the quake, police put the dead at 6,624": the news, dated by the event.)
 LATER_THAN = re.compile(r"\b(?:a|an|one|two|three|four|five|six|several|\d+)\s+(?:days?|weeks?|months?|years?)\s+after\s+"
                         r"[^.;,]*?\b(?:gave|said|put|announced|reported|released|published)\b[^.;,]*$", re.I)
-RECOVERED = re.compile(r"\b(?:recovered|retrieved|pulled (?:out|from)|found|identified|buried)\b", re.I)
+RECOVERED = re.compile(r"\b(?:recovered|retrieved|pulled (?:out|from)|found|buried)\b", re.I)
+IDENTIFIED = re.compile(r"\bidentified\b", re.I)
 YEAR = re.compile(r"\b(19[0-9]{2}|20[0-9]{2})\b")
 # An earlier year named after the count, in its clause, as the time of what it counts: "killed in
 # the floods of 2010", "died in 2015", "the 1999 quake".
@@ -148,6 +149,9 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     multiplied = numbers.multiplied(text[q.number_start:]) if q.number_start >= 0 else None
     value, end = (multiplied[0], q.number_start + multiplied[1]) if multiplied else (q.value, q.end)
     counted = _counted(text, q, end, multiplied is not None)
+    named = None if counted is not None or q.currency or q.percent else _named(text, q, end, found)
+    if named is not None:
+        counted = (named.cls, named.unit, named.end, "")
     if counted is None or _background(text, q, year, counted[0]) or _year_like(q, counted) or _day_of_month(text, q) \
             or SAMPLE_BEFORE.search(text, max(0, q.start - 20), q.start) \
             or INCREMENT_BEFORE.search(text, max(0, q.start - 40), q.start) or INCREMENT_AFTER.match(text, end) \
@@ -159,12 +163,24 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     source = (quote_speaker(text, quoted, found) if quoted else None) or source_of(text, q.start, found)
     who = _who(cls, text, q, found, source)
     cls, who = _casualty(text, q, noun_end, cls, who)
-    place, population = scope(text, q, noun_end, modifiers, found, cls, unit)
+    place, population = (named.place, named.population) if named is not None else \
+        scope(text, q, noun_end, modifiers, found, cls, unit)
     past = bool(PAST_BEFORE.search(text, max(0, q.start - BEFORE_WINDOW), q.start) or PAST_AFTER.match(text[noun_end:])
                 or UNMOVED.search(text) or LATER_THAN.search(text, max(0, q.start - BEFORE_WINDOW), q.start))
     quote = text[q.start:noun_end].strip()
     return Figure(cls, who, place, value, low, high, q.qualifier, q.vague, unit, source,
                   text, quote, past, population), end
+
+
+# Qualifiers that are the verb of a count named before the number: "the number killed has passed 100".
+VERB_QUALIFIERS = ("passed", "topped", "surpassed", "exceeded", "exceeding")
+
+
+def _named(text: str, q: numbers.Quantity, end: int, found: list[Mention]):
+    """What a number with no counted noun after it counts, from the words around it (counts.py)."""
+    verb = q.qualifier in VERB_QUALIFIERS
+    return counts.count_before(text, q.start, verb, found, end) or counts.elided_after(text, end) \
+        or counts.open_noun(text, q.start, end)
 
 
 # "the April 25 earthquake killed ...": a day of a month, not a count.
@@ -364,6 +380,8 @@ def _casualty(text: str, q: numbers.Quantity, noun_end: int, cls: str, who: str 
     window = text[noun_end:noun_end + CASUALTY_WINDOW + 30]
     window = re.sub(r"^,[^,;.]{0,40},", "", window)            # "183 people on board, 167 passengers and 16 crew, were killed"
     after = re.split(r"[,;]|\band\b", window)[0][:CASUALTY_WINDOW]
+    if cls in ("deaths", "recovered", "people", "passengers") and IDENTIFIED.search(after):
+        return "identified", who             # "14 victims had been positively identified": a count of its own
     if cls == "deaths" and RECOVERED.search(after):
         return "recovered", who              # "147 bodies had been recovered": a count of its own
     if cls not in ("people", "troops", "aboard"):

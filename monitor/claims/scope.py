@@ -17,7 +17,7 @@ def scope(text: str, q: numbers.Quantity, noun_end: int, modifiers: str, found: 
           unit: str) -> tuple[str | None, str | None]:
     """(place, population) of the figure whose number is `q` and whose counted noun ends at `noun_end`."""
     place = _place(text, q, noun_end, modifiers, found, cls)
-    population = nationals().get(unit)
+    population = nationals().get(unit) or (unit if unit in subgroups() else None)
     if population is not None and place == unit:
         place = None                          # "44 Malaysians were killed": read as a place that acts
     if cls in POPULATIONS and place is not None and not _located(text, noun_end) and population is None:
@@ -47,6 +47,12 @@ POPULATIONS = ("deaths", "recovered", "injured", "missing", "rescued", "detained
 # A place after the noun with "in" is where the counted are: "1,200 dead in the province".
 IN_PLACE = re.compile(r"\s*(?:had\s+|have\s+|has\s+|were\s+|was\s+|are\s+)?(?:been\s+)?(?:killed\s+|dead\s+|died\s+|injured\s+|wounded\s+|missing\s+)?"
                       r"(?:in|inside|across)\s+(?:the\s+)?[A-Z]")
+
+
+@lru_cache(maxsize=1)
+def subgroups() -> frozenset[str]:
+    """Person nouns that name a group among the victims, never all of them ("12 children")."""
+    return frozenset(lexicon.load("nouns").get("subgroups", {}).get("nouns", []))
 
 
 def _located(text: str, noun_end: int) -> bool:

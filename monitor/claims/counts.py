@@ -1,0 +1,167 @@
+"""Counts named around a bare number, as reporters write them when no counted noun follows it:
+
+- the count named before the number: "the number of people confirmed killed in the collapse has
+  climbed to 705", "put the number of Spanish victims at 51", "the official tally of storm deaths
+  has crept up to 55", "the list of people unaccounted for fell to 22";
+- the count elided after it: "120 people died and 100 were hurt", "291 were unaccounted for";
+- a person noun no lexicon lists, counted by a casualty word: "the crush killed 2,411 pilgrims",
+  "22 foreigners had been killed".
+
+Issue 14, class 3 (measures) and 7. Read by figures.py where no counted noun follows a number.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .. import lexicon
+from .actors import Mention
+from .scope import nationals, subgroups
+
+# How far before a number "the number of ... rose to" is looked for, in characters: the longest
+# such phrase in the development and held-out stories ("The number of people killed by Tuesday's
+# explosion at the port of Beirut has passed") is 85 long.
+COUNT_WINDOW = 160
+# The nouns a count is kept in ("the number of", "its tally of") and the verbs that lead from the
+# count to its value; a phrase with neither a verb nor "to/at/as" before the number ("the number
+# of dead 12") is no statement of the count.
+COUNT_NOUNS = r"number|count|tally|toll|total|list|figure"
+COUNT_VERBS = (r"rose|risen|rising|climbed|climbing|reached|reaching|stood|stands|stand|hit|jumped|increased|passed|"
+               r"surpassed|topped|exceeded|crossed|is|was|were|are|fell|fallen|dropped|declined|grew|grown|went|gone|"
+               r"crept|edged|totalled|totaled|numbered|remains|remained")
+COUNT_OF = re.compile(
+    rf"\b(?:{COUNT_NOUNS})\s+of\s+(?P<np>[^,;:.!?()“”\"\d]{{1,100}}?)"
+    r"(?P<lead>(?:\s+(?:has|have|had|now|already|officially|further|again|been|then|finally|since))*"
+    rf"(?:\s+(?:{COUNT_VERBS})(?:\s+(?:up|down|back))?)?(?:\s+(?:to|at|as))?)\s*$", re.I)
+# A count elided after its number, its verb kept: "100 were hurt", "287 were still unaccounted for".
+ELIDED = re.compile(r"\s+(?:people\s+|others\s+)?(?:(?:were|was|had|have|has|are|remain|remained|been|still|now|"
+                    r"reportedly|confirmed|later|since|among\s+(?:the|those))\s+){0,4}(?P<word>[a-z]+(?:\s+(?:for|alive|dead))?)\b")
+# A plural noun no class lists, after up to two modifiers: "2,411 pilgrims", "22 foreigners".
+OPEN_NOUN = re.compile(r"\s+(?:[a-z][a-z-]+\s+){0,2}?(?P<noun>[a-z]{3,}(?:s|men|women|children|people))\b")
+# A casualty word right before an open noun's number: "killed 2,411 pilgrims".
+CASUALTY_BEFORE = re.compile(r"\b(?:killed|killing|kills|kill|injured|injuring|wounded|wounding|rescued|evacuated|"
+                             r"claimed)\s+(?:(?:at\s+least|more\s+than|over|about|nearly|some|around|almost|up\s+to)\s+)?$",
+                             re.I)
+
+
+# Plural nouns after a casualty verb that count no people: "rescued 30 dogs", "killed 12 hours".
+NOT_PEOPLE = frozenset({"animals", "dogs", "cats", "horses", "birds", "vehicles", "cars", "trucks", "homes", "houses",
+                        "times", "hours", "days", "weeks", "months", "years", "minutes", "seconds", "percent"})
+
+
+@dataclass(frozen=True)
+class Named:
+    """What a bare number counts, read from the words around it."""
+
+    cls: str
+    unit: str
+    end: int                  # where the counted noun ends (the number's end where none follows)
+    place: str | None = None
+    population: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict:
+    return lexicon.load("nouns")
+
+
+@lru_cache(maxsize=1)
+def _measures() -> list[tuple[str, re.Pattern]]:
+    """The measures a phrase names by its verb or adjective, in the order they are tried: the
+    identified and the recovered are counts of their own before they are deaths ("victims
+    identified", "bodies recovered"); then the lexicon's casualty words."""
+    out = [("identified", re.compile(r"\b(?:identified)\b", re.I)),
+           ("accounted", re.compile(r"(?<!un)\baccounted\s+for\b", re.I))]
+    out += [(name, re.compile(rf"\b(?:{lexicon.alternation(words)})\b", re.I)) for name, words in _lexicon()["casualty"].items()]
+    return out
+
+
+@lru_cache(maxsize=1)
+def _nouns() -> list[tuple[str, re.Pattern]]:
+    return [(name, re.compile(rf"\b(?:{lexicon.alternation_regex(spec['nouns'])})\b", re.I))
+            for name, spec in _lexicon()["classes"].items()]
+
+
+def _measure(phrase: str) -> str | None:
+    """The one measure a phrase names, or None where it names none or two ("killed and injured")."""
+    named = {name for name, pattern in _measures() if pattern.search(phrase)}
+    if "identified" in named:
+        return "identified"
+    if len(named) == 1:
+        return named.pop()
+    if named:
+        return None
+    for name, pattern in _nouns():
+        if pattern.search(phrase):
+            return name
+    return None
+
+
+def _np_scope(np: str, np_start: int, found: list[Mention]) -> tuple[str | None, str | None]:
+    """(place, population) named inside a count's phrase: "Egyptians killed" counts Egypt's dead
+    among all; "people killed in Nepal" counts Nepal's."""
+    for word in re.findall(r"[A-Z][a-z]+s\b", np):
+        if word in nationals():
+            return None, nationals()[word]
+    for mention in found:
+        if mention.kind == "place" and np_start <= mention.start < np_start + len(np):
+            ahead, after = np[:mention.start - np_start], np[mention.end - np_start:]
+            if re.search(r"\b(?:in|inside|across)\s+(?:the\s+)?$", ahead):
+                return mention.actor.name, None          # "people killed in Nepal"
+            if not re.search(r"\b(?:of|at|from|by|to|near|on)\s+(?:the\s+)?$", ahead) and re.match(r"\s+[a-z]", after):
+                return None, mention.actor.name          # "Spanish victims", "German passengers"
+            return None, None
+    for word in re.findall(r"[a-z]+", np):
+        if word in subgroups():
+            return None, word
+    return None, None
+
+
+def count_before(text: str, start: int, qualified: bool, found: list[Mention], end: int) -> Named | None:
+    """The count a number is the value of, named before it: "the number of people killed in the
+    collapse has climbed to" 705. `qualified`: the number's qualifier took the verb ("has passed 100")."""
+    lo = max(0, start - COUNT_WINDOW)
+    match = COUNT_OF.search(text, lo, start)
+    if match is None or not (match.group("lead").strip() or qualified):
+        return None
+    np = match.group("np")
+    cls = _measure(np)
+    if cls is None:
+        return None
+    place, population = _np_scope(np, match.start("np"), found)
+    return Named(cls, np.strip().lower(), end, place, population)
+
+
+def elided_after(text: str, end: int) -> Named | None:
+    """'291 were unaccounted for', '100 were hurt': the count's noun left out, its verb kept."""
+    match = ELIDED.match(text, end)
+    if match is None:
+        return None
+    cls = _measure(match.group("word"))
+    if cls is None or cls not in ("deaths", "injured", "missing", "rescued", "identified", "accounted", "displaced"):
+        return None
+    return Named(cls, match.group("word"), end)
+
+
+def open_noun(text: str, start: int, end: int) -> Named | None:
+    """A person noun no class lists, counted by a casualty word before it or its verb after it:
+    'killed 2,411 pilgrims', '22 foreigners had been killed'. A group among the victims
+    ('students', 'children') is their population, never the toll."""
+    match = OPEN_NOUN.match(text, end)
+    if match is None:
+        return None
+    noun = match.group("noun").lower()
+    if noun in NOT_PEOPLE:
+        return None
+    before = bool(CASUALTY_BEFORE.search(text, max(0, start - 40), start))
+    after = elided_after(text, match.end())
+    cls = after.cls if after is not None else ("deaths" if before else None)
+    if cls is None:
+        return None
+    if before and after is None:
+        verb = CASUALTY_BEFORE.search(text, max(0, start - 40), start).group().split()[0].lower()
+        cls = _measure(verb) or ("deaths" if verb == "claimed" else None)
+        if cls is None:
+            return None
+    return Named(cls, noun, match.end(), None, noun if noun in subgroups() else None)

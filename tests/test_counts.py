@@ -1,0 +1,57 @@
+"""Counts named around a bare number (monitor/claims/counts.py; issue 14 classes 2, 3 and 7): the
+count named before the number, the noun elided after it, a person noun no class lists, and the
+groups among the victims. Every sentence is made up for the test."""
+from __future__ import annotations
+
+import pytest
+
+from monitor.claims import extract
+from monitor.records import Article
+
+
+def scoped(sentence: str) -> set[tuple[str, float, str | None, str | None]]:
+    found = extract(Article(origin="hand-written.txt", text=sentence, published="2025-03-02")).figures
+    return {(f.cls, f.value, f.place, f.population) for f in found}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # the count named before its value, whatever the words between
+    ("The number of people confirmed killed in the mill fire has climbed to 412, the governor said.",
+     ("deaths", 412, None, None)),
+    ("The number of people killed by Monday's blast at the depot of Varnholt has passed 90, medics said.",
+     ("deaths", 90, None, None)),
+    ("She put the number of people still unaccounted for at 63.", ("missing", 63, None, None)),
+    ("The agency's tally of people rescued alive rose to 1,980 by Sunday.", ("rescued", 1980, None, None)),
+    ("He gave the number of people on board as 312.", ("aboard", 312, None, None)),
+    ("The official count of storm deaths has crept up to 38.", ("deaths", 38, None, None)),
+    ("The list of people potentially unaccounted for fell to 19.", ("missing", 19, None, None)),
+    ("The number of victims identified so far stood at 44.", ("identified", 44, None, None)),
+    # a nationality in the count's words is a group among the dead, a place after "in" its scope
+    ("The minister raised the number of Egyptians killed to 17.", ("deaths", 17, None, "Egypt")),
+    ("The airline put the number of German victims at 61.", ("deaths", 61, None, "Germany")),
+    # the noun elided, its verb kept
+    ("At least 96 people died and 210 were hurt in the crush.", ("injured", 210, None, None)),
+    ("Officials said 181 people had been rescued and 240 were still unaccounted for.", ("missing", 240, None, None)),
+    ("The mayor said 97 people remain missing and 150 have been accounted for.", ("accounted", 150, None, None)),
+    # a person noun no class lists, counted by its casualty word
+    ("The landslide killed at least 1,214 villagers, according to the provincial government.",
+     ("deaths", 1214, None, None)),
+    ("At least 300 worshippers died in the crush.", ("deaths", 300, None, None)),
+    # groups among the victims are their own subject, never the toll
+    ("Officials said 14 foreigners had been killed.", ("deaths", 14, None, "foreigners")),
+    ("Nine students were among those killed.", ("deaths", 9, None, "students")),
+    # remains counted by the bag; the identified apart from the dead
+    ("Police said they had received 120 body bags from the search area.", ("recovered", 120, None, None)),
+    ("So far 23 victims have been positively identified.", ("identified", 23, None, None)),
+])
+def test_counts_named_around_a_number(sentence, expected):
+    assert expected in scoped(sentence)
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("The number of dead 12 years ago was never settled.", 12),          # no verb leads to the number
+    ("The rescuers saved 30 dogs from the flooded kennels.", 30),        # no people
+])
+def test_no_count_where_the_words_name_none(sentence, value):
+    assert not any(found[1] == value and found[0] in ("deaths", "injured", "rescued")
+                   for found in scoped(sentence))
