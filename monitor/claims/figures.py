@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .. import lexicon
 from ..records import Figure
-from . import counts, numbers
+from . import counts, numbers, tallies
 from .actors import Mention
 from .attribution import quote_speaker, quote_at as _quote_at, source_of
 from .scope import NATIONAL, nationals, scope
@@ -160,7 +160,8 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     cls, unit, noun_end, modifiers = counted
     low, high = (q.low, q.high) if not multiplied else (None, None)
     quoted = _quote_at(text, q.start)
-    source = (quote_speaker(text, quoted, found) if quoted else None) or source_of(text, q.start, found)
+    source = (quote_speaker(text, quoted, found) if quoted else None) or source_of(text, q.start, found) \
+        or tallies.keeper(text, q.start)
     who = _who(cls, text, q, found, source)
     cls, who = _casualty(text, q, noun_end, cls, who)
     place, population = (named.place, named.population) if named is not None else \
