@@ -79,3 +79,24 @@ def test_a_count_keeper_no_lexicon_lists(sentence, expected):
     assert not any(v == value and s != source for v, s in sources(sentence))
     if source is not None:
         assert expected in sources(sentence)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a margin is a measure of its own, never votes for the leader (issue 14, class 3)
+    ("Official returns gave Vance 1,204,118 votes and Okafor 1,202,905, a difference of 1,213.", ("margin", 1213)),
+    ("Okafor finished the day with a 412-vote lead.", ("margin", 412)),
+    ("She now has 2.5 more state delegate equivalents than her rival.", ("margin", 2.5)),
+    ("The count left him ahead by 96 votes.", ("margin", 96)),
+    # homes damaged or destroyed alert as a measure of their own
+    ("The agency's tally of homes destroyed or damaged has climbed to 61,400.", ("homes", 61400)),
+    ("Officials said 8,120 homes were damaged or destroyed.", ("homes", 8120)),
+    # "with N injured" in an update is the count of the injured, "an army with N soldiers" a size
+    ("The toll climbed to 640 by Sunday, with 1,302 people injured, the ministry said.", ("injured", 1302)),
+])
+def test_margins_homes_and_updates(sentence, expected):
+    assert expected in {(cls, value) for cls, value, _, _ in scoped(sentence)}
+
+
+def test_a_size_after_with_is_no_count():
+    assert not scoped("Zembia has an army with 1.2 million soldiers.")
+    assert ("votes", 2000) not in {(c, v) for c, v, _, _ in scoped("Her lead of 2,000 votes held.")}

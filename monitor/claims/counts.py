@@ -165,3 +165,25 @@ def open_noun(text: str, start: int, end: int) -> Named | None:
         if cls is None:
             return None
     return Named(cls, noun, match.end(), None, noun if noun in subgroups() else None)
+
+
+# A margin between candidates is a measure of its own, never votes for the leader (issue 14,
+# class 3): "a lead of 930 votes", "a difference of 1,784", "led by 0.933", "a 300-vote lead".
+MARGIN_BEFORE = re.compile(r"\b(?:(?:lead|margin|difference|gap|advantage)\s+(?:\w+\s+){0,2}?(?:of|at|to|was|is|stood\s+at|stands\s+at)"
+                           r"|(?:lead|leads|led|leading|ahead|won|wins|winning|trailing|trails|trailed|behind)\s+by)"
+                           r"\s+(?:(?:just|only|about|roughly|some|around|nearly|fewer\s+than|less\s+than|more\s+than)\s+)?$", re.I)
+MARGIN_AFTER = re.compile(r"-?\s*(?:vote|point|ballot)s?[\s-]+(?:lead|margin|edge|advantage|gap)\b|"
+                          r"\s+more\s+(?:votes|ballots|(?:state\s+)?delegate\s+equivalents|delegates|SDEs)\s+than\b", re.I)
+# What a margin counts, named after its number: "930 votes", "0.08 state delegate equivalents".
+MARGIN_UNIT = re.compile(r"\s+(?:more\s+)?(votes|ballots|points|percentage\s+points|(?:state\s+)?delegate\s+equivalents|delegates|SDEs)\b", re.I)
+
+
+def margin(text: str, start: int, end: int) -> Named | None:
+    """The lead between two candidates stated by the number at start..end, or None."""
+    after = MARGIN_AFTER.match(text, end)
+    if after is not None:
+        return Named("margin", "votes", after.end())
+    if MARGIN_BEFORE.search(text, max(0, start - 60), start) is None:
+        return None
+    unit = MARGIN_UNIT.match(text, end)
+    return Named("margin", unit.group(1).lower() if unit else "votes", unit.end() if unit else end)

@@ -152,9 +152,13 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     named = None if counted is not None or q.currency or q.percent else _named(text, q, end, found)
     if named is not None:
         counted = (named.cls, named.unit, named.end, "")
+    lead = counts.margin(text, q.start, end) if counted is None or counted[0] in MARGIN_CLASSES else None
+    if lead is not None:
+        named, counted = lead, (lead.cls, lead.unit, lead.end, "")
     if counted is None or _background(text, q, year, counted[0]) or _year_like(q, counted) or _day_of_month(text, q) \
             or SAMPLE_BEFORE.search(text, max(0, q.start - 20), q.start) \
-            or INCREMENT_BEFORE.search(text, max(0, q.start - 40), q.start) or INCREMENT_AFTER.match(text, end) \
+            or INCREMENT_BEFORE.search(text, max(0, q.start - 40), q.start) \
+            or (INCREMENT_AFTER.match(text, end) and counted[0] != "margin") \
             or ADDED_BEFORE.search(text, max(0, q.start - 40), q.start):
         return None, end
     cls, unit, noun_end, modifiers = counted
@@ -173,6 +177,8 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
                   text, quote, past, population), end
 
 
+# Classes a margin's number is otherwise read as: "a lead of 930 votes" is no count of votes.
+MARGIN_CLASSES = ("votes", "delegates", "people")
 # Qualifiers that are the verb of a count named before the number: "the number killed has passed 100".
 VERB_QUALIFIERS = ("passed", "topped", "surpassed", "exceeded", "exceeding")
 
@@ -327,6 +333,8 @@ def _background(text: str, q: numbers.Quantity, year: int | None, cls: str) -> b
     pre, post = _background_patterns()
     if cls not in ("votes", "turnout") and pre.search(text, lo, q.start) or post.search(text[q.end:]):
         return True
+    if cls not in CASUALTIES + ("votes", "turnout") and WITH_BEFORE.search(text, max(0, q.start - 12), q.start):
+        return True                           # "an army with 1.2 million soldiers"; not "820 dead, with 672 injured"
     clause = re.split(r"[;:]|,\s*(?:while|but|whereas)\b", before)[-1][-80:]
     if _historical(text):
         return True
@@ -340,6 +348,9 @@ def _background(text: str, q: numbers.Quantity, year: int | None, cls: str) -> b
     return bool(PREVIOUS_COUNT.search(text, lo, q.start))
 
 
+# "with N": a size ("an army with 1.2 million soldiers") except where N counts casualties.
+WITH_BEFORE = re.compile(r"\bwith\s+$", re.I)
+CASUALTIES = ("deaths", "injured", "missing", "displaced", "rescued", "recovered", "identified", "accounted", "homes")
 PREVIOUS_COUNT = re.compile(r"\b(previous|prior|earlier|last year's|former)\s+(toll|tally|count|estimate|figure)\b[^.]{0,20}$", re.I)
 
 
