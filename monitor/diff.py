@@ -11,6 +11,7 @@ are baseline. One change, one alert.
 """
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
 from dataclasses import replace
 
@@ -74,14 +75,19 @@ def _credited(figures: list[tuple[Figure, str]]) -> list[Figure]:
     and value, is that source's: a lede's "the toll rose to 377" restates the body's "377, according
     to the district's deputy administrator" (issue 14, class 5). Without it the outlet would take
     the alert and the source's own revision be lost as a repeat."""
-    named = [(figure, key) for figure, key in figures if figure.source is not None and not figure.past]
+    named: dict[str, list[tuple[float, int, Figure]]] = defaultdict(list)
+    for rank, (figure, key) in enumerate(figures):
+        if figure.source is not None and not figure.past and not figure.vague:
+            named[key].append((figure.value, rank, figure))
+    for values in named.values():
+        values.sort(key=lambda v: (v[0], v[1]))
     out = []
     for figure, key in figures:
-        if figure.source is None and not figure.vague:
-            giver = next((other for other, other_key in named if other_key == key and not other.vague
-                          and abs(other.value - figure.value) <= EQUAL_SHARE * max(abs(figure.value), 1e-9)), None)
-            if giver is not None:
-                figure = replace(figure, source=giver.source)
+        if figure.source is None and not figure.vague and key in named:
+            values, slack = named[key], EQUAL_SHARE * abs(figure.value)
+            at = bisect.bisect_left(values, figure.value - slack, key=lambda v: v[0])   # sorted: no scan of all
+            if at < len(values) and values[at][0] <= figure.value + slack:
+                figure = replace(figure, source=values[at][2].source)
         out.append(figure)
     return out
 

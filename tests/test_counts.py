@@ -100,3 +100,9 @@ def test_margins_homes_and_updates(sentence, expected):
 def test_a_size_after_with_is_no_count():
     assert not scoped("Zembia has an army with 1.2 million soldiers.")
     assert ("votes", 2000) not in {(c, v) for c, v, _, _ in scoped("Her lead of 2,000 votes held.")}
+
+
+def test_a_body_is_shown_by_the_word_the_text_used():
+    found = extract(Article(origin="hand-written.txt", published="2025-03-02",
+                            text="Zembia's army said 310 bodies had been recovered.")).figures
+    assert [f.source.name for f in found] == ["Zembia's army"]

@@ -324,8 +324,8 @@ def test_an_outlet_citing_a_source_holds_nothing_or_the_sources_body():
             ("The daily Ekho, citing a police source, said investigators were looking at every possibility.", "police"),
             ("The daily Ekho, citing a law-enforcement source, said investigators were looking at every possibility.", None),
             ("The daily Ekho said, citing Chile's defence ministry, that investigators were looking at every possibility.",
-             "Chile's defense ministry"),
-            ("Chile's navy said, citing radar data, that investigators were looking at every possibility.", "Chile's military")):
+             "Chile's defence ministry"),
+            ("Chile's navy said, citing radar data, that investigators were looking at every possibility.", "Chile's navy")):
         found, _ = mentions_of(text)
         holder = holder_of(text, text.index("investigators"), found)
         assert (holder.name if holder else None) == expected, text

@@ -199,7 +199,7 @@ def _mention(group, text: str, book: Book) -> Mention | None:
     names = [u for u in group if u[2] == "name"]
     start, end = group[0][0], group[-1][1]
     # What the first unit of each kind says (one pass over the group; the look-ups are pure).
-    place = fixed = generic = named = alias = title = None
+    place = fixed = generic = written = named = alias = title = None
     kinds = set()
     for u in group:
         kind = u[2]
@@ -210,6 +210,7 @@ def _mention(group, text: str, book: Book) -> Mention | None:
                 continue
             kinds.add("generic")
             generic = _tables()["generic"][_canon(u[3], "generic")] if kind == "generic" else u[3]
+            written = u[3].lower()
             continue
         kinds.add(kind)
         if kind == "place":
@@ -252,6 +253,7 @@ def _mention(group, text: str, book: Book) -> Mention | None:
         if generic and len(actor.levels) == 1 and actor.key in (f"b:unknown/{key_of(generic)}", f"b:?/{key_of(generic)}") \
                 and not named:
             actor = Actor(((actor.key, text[start:end]),))    # no country: shown as written ("Army officials")
+        actor = _as_written(actor, generic, written)
         book.note(actor)
         _learn_acronym(text, end, actor, book)
         return Mention(start, end, actor, "body")
@@ -262,6 +264,16 @@ def _mention(group, text: str, book: Book) -> Mention | None:
         book.note(actor)
         return Mention(start, end, actor, "place")
     return None
+
+
+def _as_written(actor: Actor, generic: str | None, written: str | None) -> Actor:
+    """A body shown by the word the text used ("Bangladesh's army", not "Bangladesh's military"),
+    keyed as its kind: a reader checks the alert against the sentence."""
+    display = actor.levels[0][1]
+    if not generic or not written or written == generic or not display.endswith(f"’s {generic}") and \
+            not display.endswith(f"'s {generic}") and not display.endswith(f"' {generic}"):
+        return actor
+    return Actor(((actor.key, display[:-len(generic)] + written),) + actor.levels[1:])
 
 
 def _last_company(book: Book) -> Actor | None:

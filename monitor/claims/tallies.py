@@ -53,11 +53,22 @@ def _usable(name: str) -> bool:
 
 def keeper(text: str, pos: int) -> Actor | None:
     """The keeper of the count stated at `pos`, named in the same sentence, or None."""
+    for index, end, name in _keepers(text):
+        if index == OWNED and not 0 <= pos - end <= OWNED_REACH:
+            continue                          # "the X estimate holds ... whose toll was 1,833": another count
+        return body_actor(name, None, True)
+    return None
+
+
+@lru_cache(maxsize=16)
+def _keepers(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(pattern index, match end, name) of each usable keeper named in a sentence, in the order
+    keeper() tries them: read once per sentence, not once per number (a giant sentence of counts
+    made that quadratic: tests/test_linear.py)."""
+    out = []
     for index, pattern in enumerate(KEEPER):
         for match in pattern.finditer(text):
             name = match.group("name").rstrip(".’'")
-            if index == OWNED and not 0 <= pos - match.end() <= OWNED_REACH:
-                continue                      # "the X estimate holds ... whose toll was 1,833": another count
             if _usable(name):
-                return body_actor(name, None, True)
-    return None
+                out.append((index, match.end(), name))
+    return tuple(out)
