@@ -104,7 +104,7 @@ def _figures(claims: Claims, store, article_id: int, story_id: int) -> list[Aler
                                "place": place, "label": subject_label(figure, place), "first_article_id": article_id})
         src_key, src = source_key(figure, claims.article)
         claim_id = _save_figure(store, article_id, key, src_key, src, figure)
-        if figure.past or (key, src_key) in seen or not alerting(figure.cls):
+        if figure.past or (key, src_key) in seen or not (alerting(figure.cls) or _group_count(figure)):
             continue
         seen.add((key, src_key))
         alert = _figure_change(held[key], claims.article, figure, key, place, src_key, src, story_id) \
@@ -116,6 +116,12 @@ def _figures(claims: Claims, store, article_id: int, story_id: int) -> list[Aler
                                  "low": figure.low, "high": figure.high, "vague": int(figure.vague),
                                  "claim_id": claim_id, "article_id": article_id})
     return alerts
+
+
+def _group_count(figure: Figure) -> bool:
+    """A count of one group of people ("193 Dutch nationals", "44 Malaysians") alerts, though a bare
+    count of people is context: in a story it is that group's share of those the event struck."""
+    return figure.cls == "people" and figure.population is not None
 
 
 def _save_figure(store, article_id, key, src_key, src, figure: Figure) -> int:

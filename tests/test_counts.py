@@ -106,3 +106,28 @@ def test_a_body_is_shown_by_the_word_the_text_used():
     found = extract(Article(origin="hand-written.txt", published="2025-03-02",
                             text="Zembia's army said 310 bodies had been recovered.")).figures
     assert [f.source.name for f in found] == ["Zembia's army"]
+
+
+def _ingest(tmp_path, texts: list[str]) -> None:
+    """Each text ingested as an article into a real store file, in order."""
+    from monitor import pipeline
+    from monitor.store import Store
+
+    store = Store(str(tmp_path / "store.db"))
+    try:
+        for i, text in enumerate(texts):
+            path = tmp_path / f"{i:02d}.txt"
+            path.write_text(text)
+            assert pipeline.ingest_paths(store, [str(path)]).ok
+    finally:
+        store.close()
+
+
+def test_a_group_counted_among_those_struck_alerts_when_its_count_changes(tmp_path):
+    """'193 Dutch nationals' after '189 Dutch nationals' is that group's count revised, though a
+    bare count of people alerts nothing."""
+    import sqlite3
+    _ingest(tmp_path, ["Airliner lost over the sea\n\nNorvia Airlines said 189 Dutch nationals were on its list.\n",
+                       "Airliner list revised\n\nNorvia Airlines said 193 Dutch nationals were on its list.\n"])
+    rows = sqlite3.connect(tmp_path / "store.db").execute("select value, subject from alerts where kind='figure'").fetchall()
+    assert [(value, "Netherlands" in subject) for value, subject in rows] == [(193, True)]

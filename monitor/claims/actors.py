@@ -95,6 +95,9 @@ def _units(text: str, book: Book) -> list[tuple[int, int, str, str]]:
             continue                          # no head word inside: HEAD cannot find one in a part
         start = _after_taken(text, m.start(), m.end(), taken)
         end = m.end() - len(re.search(r"(?:['’]s?)?$", m.group()).group())
+        lead = CALENDAR_LEAD.match(text, start) if start is not None else None
+        if lead is not None and lead.end() < end:
+            start = lead.end()                # "on Friday the National Disaster Management Authority said"
         while start is not None and end > start and CALENDAR.fullmatch(text[start:end].split()[-1]):
             end = start + text[start:end].rstrip().rfind(" ") if " " in text[start:end].strip() else start
         if start is not None and end > start and HEAD.search(text[start:end]):
@@ -122,6 +125,8 @@ def _units(text: str, book: Book) -> list[tuple[int, int, str, str]]:
     return sorted(taken)
 
 
+# A day or month opening a named body's words is the date before it: "Friday the National ... Authority".
+CALENDAR_LEAD = re.compile(rf"(?:{CALENDAR.pattern})\s+(?:the\s+)?")
 # A month is a surname after a given name or an honorific ("Helen May said", "Mrs June"),
 # never before a day's number ("May 5") or after a preposition ("in May"): the not_names
 # list keeps months out of names for the sentences that date things.
