@@ -18,6 +18,7 @@ from dataclasses import replace
 from . import stories
 from .topic_identity import (BLAME, DELIBERATE, LABEL_WORDS, TOPIC_MIN_SHARED, _also_accuses, _also_blames,  # noqa: F401
                              _also_intended, _class_of, _label, _party_topic, _topic_class, _topic_for)  # (topic identity, its own module; re-exported for tests)
+from .claims.places import is_country
 from .claims.topics import parties
 from .claims.figures import alerting
 from .records import Alert, Article, Claims, Figure, Position
@@ -40,7 +41,8 @@ def diff(claims: Claims, store, article_id: int, story_id: int) -> list[Alert]:
 def subject_key(figure: Figure, story_id: int, store) -> tuple[str, str | None]:
     # A figure with no place takes the story's usual one for its class ("the toll rose to 7,000"
     # in a story of one country); a group among the victims never does.
-    place = figure.place or (None if figure.population else store.common_place(story_id, figure.cls))
+    common = None if figure.place or figure.population else store.common_place(story_id, figure.cls)
+    place = figure.place or (common if is_country(common) else None)
     unit = figure.unit if figure.cls == "money" else "%" if figure.unit == "%" else ""
     key = f"{story_id}:{figure.cls}:{figure.who or ''}:{place or ''}:{unit}"
     # (a group among the victims has a key of its own; keys without one are those of before)

@@ -131,3 +131,24 @@ def test_a_group_counted_among_those_struck_alerts_when_its_count_changes(tmp_pa
                        "Airliner list revised\n\nNorvia Airlines said 193 Dutch nationals were on its list.\n"])
     rows = sqlite3.connect(tmp_path / "store.db").execute("select value, subject from alerts where kind='figure'").fetchall()
     assert [(value, "Netherlands" in subject) for value, subject in rows] == [(193, True)]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a count of a country's own people is the speaker's country's
+    ("Zembia's foreign ministry said its count of dead nationals went from 51 on Monday to 77 on Tuesday.",
+     ("deaths", 77, None, "Zembia")),
+    # an aside between the count and its verb, and "from X to Y"
+    ("The agency's running count of pilgrims killed, first put at 1,210 on Monday, was raised hours later to 1,384.",
+     ("deaths", 1384, None, None)),
+    # a count named by its keeper alone, in a sentence about the dead
+    ("The Reuters tally, now at 906, adds up the deaths announced by 12 governments.", ("deaths", 906, None, None)),
+    # a place right after the counted ("killed in Zembia") is the count's scope; the event's place is not
+    ("The number of people killed in Peru has risen to 41.", ("deaths", 41, "Peru", None)),
+    ("The number of people killed in monsoon floods in Peru has risen to 246.", ("deaths", 246, None, None)),
+])
+def test_counts_of_own_people_asides_and_bare_tallies(sentence, expected):
+    assert expected in scoped(sentence)
+
+
+def test_a_count_of_its_people_with_no_country_to_resolve_is_dropped():
+    assert not any(value == 30 for _, value, _, _ in scoped("It raised the number of its pilgrims killed to 30."))

@@ -30,10 +30,18 @@ COUNT_NOUNS = r"number|count|tally|toll|total|list|figure"
 COUNT_VERBS = (r"rose|risen|rising|climbed|climbing|reached|reaching|stood|stands|stand|hit|jumped|increased|passed|"
                r"surpassed|topped|exceeded|crossed|is|was|were|are|fell|fallen|dropped|declined|grew|grown|went|gone|"
                r"crept|edged|totalled|totaled|numbered|remains|remained")
+# Between the count's words and the verb an aside may stand ("the count of pilgrims killed, first put
+# at 2,121 on Monday, was raised to"); after the verb a few words and where it came from ("went from
+# 59 on Thursday to").
 COUNT_OF = re.compile(
-    rf"\b(?:{COUNT_NOUNS})\s+of\s+(?P<np>[^,;:.!?()“”\"\d]{{1,100}}?)"
+    rf"\b(?:{COUNT_NOUNS})\s+of\s+(?P<np>[^,;:.!?()“”\"\d]{{1,100}}?)(?:\s*,(?:[^,;:]|,\d){{1,60}},)?"
     r"(?P<lead>(?:\s+(?:has|have|had|now|already|officially|further|again|been|then|finally|since))*"
-    rf"(?:\s+(?:{COUNT_VERBS})(?:\s+(?:up|down|back))?)?(?:\s+(?:to|at|as))?)\s*$", re.I)
+    rf"(?:\s+(?:{COUNT_VERBS}|raised|lowered|revised|put|brought|updated|cut)(?:\s+(?:up|down|back))?"
+    r"(?:\s+[a-z]+){0,3}?)?(?:\s+from\s+(?:[^,;:]|,\d){1,30}?)?(?:\s+(?:to|at|as))?)\s*$", re.I)
+# A count named by its keeper alone, its measure left to the sentence: "the AP tally, now at 1,112, adds
+# up the deaths announced by 16 governments".
+BARE_COUNT = re.compile(r"\b(?:tally|count)\s*,?\s+(?:now\s+|which\s+stood\s+|standing\s+)?(?:at|stood\s+at|stands\s+at|reached|rose\s+to)\s*$", re.I)
+DEATH_WORDS = re.compile(r"\b(?:deaths|dead|killed|died|toll|fatalities)\b", re.I)
 # A count elided after its number, its verb kept: "100 were hurt", "287 were still unaccounted for".
 ELIDED = re.compile(r"\s+(?:people\s+|others\s+)?(?:(?:were|was|had|have|has|are|remain|remained|been|still|now|"
                     r"reportedly|confirmed|later|since|among\s+(?:the|those))\s+){0,4}(?P<word>[a-z]+(?:\s+(?:for|alive|dead))?)\b")
@@ -48,6 +56,13 @@ CASUALTY_BEFORE = re.compile(r"\b(?:killed|killing|kills|kill|injured|injuring|w
 # Plural nouns after a casualty verb that count no people: "rescued 30 dogs", "killed 12 hours".
 NOT_PEOPLE = frozenset({"animals", "dogs", "cats", "horses", "birds", "vehicles", "cars", "trucks", "homes", "houses",
                         "times", "hours", "days", "weeks", "months", "years", "minutes", "seconds", "percent"})
+
+
+# A count of a country's own people, the country being whoever states it: "raised the number of its
+# pilgrims killed", "its count of dead nationals". figures.py resolves OWN to the source's country.
+OWN = "its own"
+OWN_PEOPLE = re.compile(r"\b(?:its|their)\s+(?:own\s+)?(?:\w+\s+)?(?:nationals|citizens|pilgrims|people|dead|nationals)\b|"
+                        r"\b(?:dead|killed)\s+(?:nationals|citizens)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -107,14 +122,17 @@ def _np_scope(np: str, np_start: int, found: list[Mention]) -> tuple[str | None,
     for mention in found:
         if mention.kind == "place" and np_start <= mention.start < np_start + len(np):
             ahead, after = np[:mention.start - np_start], np[mention.end - np_start:]
-            if re.search(r"\b(?:in|inside|across)\s+(?:the\s+)?$", ahead):
-                return mention.actor.name, None          # "people killed in Nepal"
+            if re.fullmatch(r"\s*(?:[\w-]+\s+){0,2}(?:in|inside|across)\s+(?:the\s+)?", ahead):
+                return mention.actor.name, None          # "people killed in Nepal" (not "killed in floods in X":
+                                                         # the event's place, as scope.py reads a noun's)
             if not re.search(r"\b(?:of|at|from|by|to|near|on)\s+(?:the\s+)?$", ahead) and re.match(r"\s+[a-z]", after):
                 return None, mention.actor.name          # "Spanish victims", "German passengers"
             return None, None
     for word in re.findall(r"[a-z]+", np):
         if word in subgroups():
             return None, word
+    if OWN_PEOPLE.search(np):
+        return None, OWN                      # "its count of dead nationals": the speaker's country's
     return None, None
 
 
@@ -123,6 +141,8 @@ def count_before(text: str, start: int, qualified: bool, found: list[Mention], e
     collapse has climbed to" 705. `qualified`: the number's qualifier took the verb ("has passed 100")."""
     lo = max(0, start - COUNT_WINDOW)
     match = COUNT_OF.search(text, lo, start)
+    if match is None and BARE_COUNT.search(text, max(0, start - 40), start) and DEATH_WORDS.search(text):
+        return Named("deaths", "tally", end)
     if match is None or not (match.group("lead").strip() or qualified):
         return None
     np = match.group("np")

@@ -170,6 +170,10 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     cls, who = _casualty(text, q, noun_end, cls, who)
     place, population = (named.place, named.population) if named is not None else \
         scope(text, q, noun_end, modifiers, found, cls, unit)
+    if population == counts.OWN:              # "its count of dead nationals": the source's country's
+        population = next((name for key, name in source.levels if key.startswith("g:")), None) if source else None
+        if population is None:
+            return None, end                  # whose people, unknown: no subject it could be kept under
     past = bool(PAST_BEFORE.search(text, max(0, q.start - BEFORE_WINDOW), q.start) or PAST_AFTER.match(text[noun_end:])
                 or UNMOVED.search(text) or LATER_THAN.search(text, max(0, q.start - BEFORE_WINDOW), q.start))
     quote = text[q.start:noun_end].strip()
@@ -186,8 +190,13 @@ VERB_QUALIFIERS = ("passed", "topped", "surpassed", "exceeded", "exceeding")
 def _named(text: str, q: numbers.Quantity, end: int, found: list[Mention]):
     """What a number with no counted noun after it counts, from the words around it (counts.py)."""
     verb = q.qualifier in VERB_QUALIFIERS
-    return counts.count_before(text, q.start, verb, found, end) or counts.elided_after(text, end) \
-        or counts.open_noun(text, q.start, end)
+    named = counts.count_before(text, q.start, verb, found, end)
+    if named is not None:
+        return named
+    toll = None if q.vague else _toll_before(text[max(0, q.start - TOLL_WINDOW):q.start])
+    if toll:
+        return counts.Named(toll, toll, end)  # "the death toll rose to 17,134"
+    return counts.elided_after(text, end) or counts.open_noun(text, q.start, end)
 
 
 # "the April 25 earthquake killed ...": a day of a month, not a count.
@@ -232,8 +241,7 @@ def _counted(text: str, q: numbers.Quantity, end: int, multiplied: bool):
         return "people", national.group(1), end + national.end(), ""   # "five Iranians among the dead"
     if multiplied:
         return "troops", "people", end, ""
-    toll = _toll_before(text[max(0, q.start - TOLL_WINDOW):q.start])
-    return (toll, toll, end, "") if toll else None
+    return None                               # what the words around it count: _named
 
 
 WORD = re.compile(r"[\w’'-]+")

@@ -268,3 +268,14 @@ def article_country(name: str, book: Book) -> str | None:
 # A country adjective and a leader's name stand this close: "U.S. Vice President Ana Maria Ruiz" (34).
 LEADER_REACH = 50
 LEADER_TITLE = re.compile(r"(?:['’]s)?\s+(?:[A-Z][\w.-]*\s+|(?:prime|vice|supreme|deputy|crown)\s+|(?:minister|president|leader)\s+)+", re.I)
+
+
+def is_country(name: str | None) -> bool:
+    """Whether a figure's place is a country the lexicon lists (not a region or town the text named:
+    "Tumbes", "the Tibet region"): only a country stands for a story's figures that name no place."""
+    return name is not None and name in _country_names()
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    return frozenset(_lex()["places"])
