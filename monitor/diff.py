@@ -38,13 +38,20 @@ def diff(claims: Claims, store, article_id: int, story_id: int) -> list[Alert]:
 
 # ---- figures -------------------------------------------------------------------------
 
+# A nationality counted among those an event struck ("49 Spanish victims", "72 Germans on board",
+# "35 Spanish citizens", "three British nationals") is one subject whichever word counts them:
+# reporters switch between them from one article to the next.
+GROUP, GROUP_CLASSES = "victims", ("deaths", "people", "aboard", "passengers")
+
+
 def subject_key(figure: Figure, story_id: int, store) -> tuple[str, str | None]:
     # A figure with no place takes the story's usual one for its class ("the toll rose to 7,000"
     # in a story of one country); a group among the victims never does.
     common = None if figure.place or figure.population else store.common_place(story_id, figure.cls)
     place = figure.place or (common if is_country(common) else None)
     unit = figure.unit if figure.cls == "money" else "%" if figure.unit == "%" else ""
-    key = f"{story_id}:{figure.cls}:{figure.who or ''}:{place or ''}:{unit}"
+    cls = GROUP if figure.population and figure.population[:1].isupper() and figure.cls in GROUP_CLASSES else figure.cls
+    key = f"{story_id}:{cls}:{figure.who or ''}:{place or ''}:{unit}"
     # (a group among the victims has a key of its own; keys without one are those of before)
     return (f"{key}:among {figure.population}" if figure.population else key), place
 

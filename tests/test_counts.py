@@ -152,3 +152,13 @@ def test_counts_of_own_people_asides_and_bare_tallies(sentence, expected):
 
 def test_a_count_of_its_people_with_no_country_to_resolve_is_dropped():
     assert not any(value == 30 for _, value, _, _ in scoped("It raised the number of its pilgrims killed to 30."))
+
+
+def test_a_nationality_is_one_subject_whichever_word_counts_it(tmp_path):
+    """'45 Spanish victims' then '49 Spanish citizens were on board': the airline's count of
+    Spaniards among those struck, revised."""
+    import sqlite3
+    _ingest(tmp_path, ["Airliner lost over the sea\n\nNorvia Airlines said 45 Spanish victims had been listed.\n",
+                       "Airliner list revised\n\nNorvia Airlines said 49 Spanish citizens were on board.\n"])
+    rows = sqlite3.connect(tmp_path / "store.db").execute("select value, change from alerts where kind='figure'").fetchall()
+    assert rows == [(49, "revised")]
