@@ -162,3 +162,22 @@ def test_a_nationality_is_one_subject_whichever_word_counts_it(tmp_path):
                        "Airliner list revised\n\nNorvia Airlines said 49 Spanish citizens were on board.\n"])
     rows = sqlite3.connect(tmp_path / "store.db").execute("select value, change from alerts where kind='figure'").fetchall()
     assert rows == [(49, "revised")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a part of the dead named by who they were (issue 14, class 2)
+    ("The toll rose to 88 on Monday, and 11 of the dead were foreign nationals, the mayor said.",
+     ("deaths", 11, None, "foreigners")),
+    ("Officials said 14 of the victims were Germans.", ("deaths", 14, None, "Germany")),
+    # a breakdown of the dead by country
+    ("Police said 17 foreigners had been killed: six from Japan, four from Peru and one from Chile.",
+     ("deaths", 6, None, "Japan")),
+    ("Police said 17 foreigners had been killed: six from Japan, four from Peru and one from Chile.",
+     ("deaths", 4, None, "Peru")),
+])
+def test_parts_of_the_dead(sentence, expected):
+    assert expected in scoped(sentence)
+
+
+def test_from_a_place_outside_a_list_of_the_dead_is_no_breakdown():
+    assert ("deaths", 40, None, "Japan") not in scoped("Rescue teams arrived with 40 dogs from Japan.")

@@ -207,3 +207,39 @@ def margin(text: str, start: int, end: int) -> Named | None:
         return None
     unit = MARGIN_UNIT.match(text, end)
     return Named("margin", unit.group(1).lower() if unit else "votes", unit.end() if unit else end)
+
+
+# A part of the dead named by who they were: "19 of the dead were foreign nationals", "Twenty-six of
+# the victims were foreign nationals from 14 countries", "12 of those killed were Germans".
+PART_OF_DEAD = re.compile(r"\s+of\s+(?:the|those)\s+(?:dead|victims|killed|people\s+killed|who\s+died)\s+(?:were|are)\s+"
+                          r"(?:(?:all|also)\s+)?(?P<group>foreign\s+nationals|foreigners|[A-Z][a-z]+s|[a-z]+)\b", re.I)
+# A breakdown of the dead by country after a count of them: "...foreign nationals: five from Iran, four
+# from China", "22 foreigners had been killed: four from Iran".
+FROM_PLACE = re.compile(r"\s+(?:were\s+)?from\s+(?:the\s+)?(?P<place>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})")
+BREAKDOWN_BEFORE = re.compile(r"\b(?:dead|victims|killed|died|foreign\s+nationals|foreigners)\b[^.;]*[:,]\s+(?:[^.;]*,\s+)?(?:and\s+)?$", re.I)
+# "foreign nationals" and "foreigners" are one group.
+GROUP_WORDS = {"foreign nationals": "foreigners"}
+
+
+def part_of_dead(text: str, end: int) -> Named | None:
+    """'19 of the dead were foreign nationals': the dead of that group."""
+    match = PART_OF_DEAD.match(text, end)
+    if match is None:
+        return None
+    group = " ".join(match.group("group").split())
+    group = GROUP_WORDS.get(group.lower(), group)
+    if group in nationals():
+        return Named("deaths", group, match.end(), None, nationals()[group])
+    if group.lower() in subgroups():
+        return Named("deaths", group.lower(), match.end(), None, group.lower())
+    return None
+
+
+def breakdown(text: str, start: int, end: int, places: dict[str, str]) -> Named | None:
+    """'four from China' in a list of the dead by country: the dead of that country."""
+    match = FROM_PLACE.match(text, end)
+    if match is None or not BREAKDOWN_BEFORE.search(text, max(0, start - 200), start):
+        return None
+    name = match.group("place")
+    country = next((places[alias] for alias in (name, name.split()[0]) if alias in places), None)
+    return Named("deaths", "dead", match.end(), None, country) if country else None

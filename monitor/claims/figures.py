@@ -15,7 +15,7 @@ from functools import lru_cache
 from .. import lexicon
 from ..records import Figure
 from . import counts, numbers, tallies
-from .actors import Mention
+from .actors import Mention, _tables as actor_tables
 from .attribution import quote_speaker, quote_at as _quote_at, source_of
 from .scope import NATIONAL, nationals, scope
 from .sentences import Sentence
@@ -190,7 +190,8 @@ VERB_QUALIFIERS = ("passed", "topped", "surpassed", "exceeded", "exceeding")
 def _named(text: str, q: numbers.Quantity, end: int, found: list[Mention]):
     """What a number with no counted noun after it counts, from the words around it (counts.py)."""
     verb = q.qualifier in VERB_QUALIFIERS
-    named = counts.count_before(text, q.start, verb, found, end)
+    named = counts.count_before(text, q.start, verb, found, end) or counts.part_of_dead(text, end) \
+        or counts.breakdown(text, q.start, end, actor_tables()["places"])
     if named is not None:
         return named
     toll = None if q.vague else _toll_before(text[max(0, q.start - TOLL_WINDOW):q.start])
