@@ -181,3 +181,22 @@ def test_parts_of_the_dead(sentence, expected):
 
 def test_from_a_place_outside_a_list_of_the_dead_is_no_breakdown():
     assert ("deaths", 40, None, "Japan") not in scoped("Rescue teams arrived with 40 dogs from Japan.")
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # countries or airlines taking a step (issue 14, class 3)
+    ("A wire-service count listed 28 countries that have grounded or banned the jet.", ("steps", 28)),
+    ("By Thursday more than 40 nations had banned the aircraft from their airspace.", ("steps", 40)),
+    # deaths above what a period would have seen: an estimate of the toll, not an increment
+    ("An analysis found that 1,310 more people than usual died across the island.", ("deaths", 1310)),
+])
+def test_steps_and_excess_deaths(sentence, expected):
+    assert expected in {(cls, value) for cls, value, _, _ in scoped(sentence)}
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("Troops from 14 countries were deployed to the border.", 14),
+    ("Officials said 18 more people died overnight.", 18),
+])
+def test_no_step_and_no_toll(sentence, value):
+    assert not any(v == value for _, v, _, _ in scoped(sentence))

@@ -243,3 +243,19 @@ def breakdown(text: str, start: int, end: int, places: dict[str, str]) -> Named 
     name = match.group("place")
     country = next((places[alias] for alias in (name, name.split()[0]) if alias in places), None)
     return Named("deaths", "dead", match.end(), None, country) if country else None
+
+
+# Countries, governments or airlines taking a step are a measure of their own (issue 14, class 3):
+# "33 countries have grounded or banned the jet", "more than 50 nations that had banned it",
+# "nearly 30 airlines that had stopped flying it". The verb must follow within a few words: "troops
+# from 14 countries" and "polling stations in 40 countries" take no step.
+STEP = re.compile(r"\s+(?P<who>countries|nations|governments|states|airlines|carriers)\b(?:\s+(?!and\b)[\w-]+){0,3}?"
+                  r"\s+(?:that\s+|which\s+|who\s+)?(?:(?:have|had|has|now|already|also|all)\s+)*"
+                  r"(?:grounded|banned|barred|suspended|closed|halted|stopped|expelled|joined|imposed|recalled|evacuated|"
+                  r"sent|pledged|offered|recognised|recognized|sanctioned|restricted|cancelled|canceled)\b", re.I)
+
+
+def step(text: str, end: int) -> Named | None:
+    """'33 countries have grounded the jet': how many countries (or airlines) took the step."""
+    match = STEP.match(text, end)
+    return Named("steps", match.group("who").lower(), end + len(match.group("who")) + 1) if match else None

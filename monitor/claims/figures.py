@@ -148,8 +148,10 @@ def figures(sentence: Sentence, found: list[Mention], year: int | None) -> list[
 def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | None):
     multiplied = numbers.multiplied(text[q.number_start:]) if q.number_start >= 0 else None
     value, end = (multiplied[0], q.number_start + multiplied[1]) if multiplied else (q.value, q.end)
-    counted = _counted(text, q, end, multiplied is not None)
-    named = None if counted is not None or q.currency or q.percent else _named(text, q, end, found)
+    named = None if q.currency or q.percent else counts.step(text, end)
+    counted = (named.cls, named.unit, named.end, "") if named else _counted(text, q, end, multiplied is not None)
+    if named is None and counted is None and not q.currency and not q.percent:
+        named = _named(text, q, end, found)
     if named is not None:
         counted = (named.cls, named.unit, named.end, "")
     lead = counts.margin(text, q.start, end) if counted is None or counted[0] in MARGIN_CLASSES else None
@@ -158,7 +160,7 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     if counted is None or _background(text, q, year, counted[0]) or _year_like(q, counted) or _day_of_month(text, q) \
             or SAMPLE_BEFORE.search(text, max(0, q.start - 20), q.start) \
             or INCREMENT_BEFORE.search(text, max(0, q.start - 40), q.start) \
-            or (INCREMENT_AFTER.match(text, end) and counted[0] != "margin") \
+            or (INCREMENT_AFTER.match(text, end) and counted[0] != "margin" and not EXCESS_AFTER.match(text, end)) \
             or ADDED_BEFORE.search(text, max(0, q.start - 40), q.start):
         return None, end
     cls, unit, noun_end, modifiers = counted
@@ -181,6 +183,9 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
                   text, quote, past, population), end
 
 
+# Deaths above what a period would have seen, an estimate of a toll, not an increment: "1,052 more
+# people than usual died", "2,975 more deaths than expected".
+EXCESS_AFTER = re.compile(r"\s+more\s+(?:people|deaths|dead)\s+than\s+(?:usual|normal|expected|average|would\s+have)", re.I)
 # Classes a margin's number is otherwise read as: "a lead of 930 votes" is no count of votes.
 MARGIN_CLASSES = ("votes", "delegates", "people")
 # Qualifiers that are the verb of a count named before the number: "the number killed has passed 100".
@@ -340,7 +345,7 @@ def _background(text: str, q: numbers.Quantity, year: int | None, cls: str) -> b
     lo = max(0, q.start - BEFORE_WINDOW)
     before = text[lo:q.start]
     pre, post = _background_patterns()
-    if cls not in ("votes", "turnout") and pre.search(text, lo, q.start) or post.search(text[q.end:]):
+    if cls not in ("votes", "turnout") and pre.search(text, lo, q.start) or cls != "steps" and post.search(text[q.end:]):
         return True
     if cls not in CASUALTIES + ("votes", "turnout") and WITH_BEFORE.search(text, max(0, q.start - 12), q.start):
         return True                           # "an army with 1.2 million soldiers"; not "820 dead, with 672 injured"
