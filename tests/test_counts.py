@@ -200,3 +200,24 @@ def test_steps_and_excess_deaths(sentence, expected):
 ])
 def test_no_step_and_no_toll(sentence, value):
     assert not any(v == value for _, v, _, _ in scoped(sentence))
+
+
+@pytest.mark.parametrize("sentence, value", [
+    # an adjective of a number and a noun across a clause break are no count
+    ("Two weeks after the eight-storey block fell, bodies were still being found.", 8),
+    # a total's make-up restates its parts
+    ("It includes the 30 deaths already confirmed.", 30),
+    ("That figure was made up of 790 bodies recovered and 13 people who died in hospital.", 13),
+    # families of the dead, and a part of the crew, are no count of them
+    ("Each sample will be compared with those of the families of the 150 people who died.", 150),
+])
+def test_parts_adjectives_and_families_are_no_counts(sentence, value):
+    assert not any(v == value and cls in ("deaths", "recovered") for cls, v, _, _ in scoped(sentence))
+
+
+def test_a_count_given_earlier_is_past_and_identified_victims_are_identified():
+    found = extract(Article(origin="hand-written.txt", published="2025-03-02",
+                            text="The directorate had earlier given its own tally of 640 dead.")).figures
+    assert [(f.value, f.past) for f in found] == [(640, True)]
+    assert ("identified", 77, None, None) in scoped("Since Monday her team had identified 77 passengers.")
+    assert ("identified", 100, None, None) not in scoped("The team had identified roughly 100 people who might be connected.")

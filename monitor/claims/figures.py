@@ -17,7 +17,7 @@ from ..records import Figure
 from . import counts, numbers, tallies
 from .actors import Mention, _tables as actor_tables
 from .attribution import quote_speaker, quote_at as _quote_at, source_of
-from .scope import NATIONAL, nationals, scope
+from .scope import NATIONAL, nationals, scope, subgroups
 from .sentences import Sentence
 
 # How many modifier words may stand between a number and its noun:
@@ -46,6 +46,8 @@ STOP = {"of", "in", "to", "from", "at", "for", "with", "by", "on", "and", "or", 
 PAST_BEFORE = re.compile(r"(?:\b(?:up|down)?\s*from|\b(?:larger|smaller|more|fewer|higher|lower|greater|less)\s+than"
                          r"(?:\s+the)?|\b(?:original|initial|previous|earlier|former)\s+(?:\w+\s+){0,2}of)\s*$", re.I)
 PAST_AFTER = re.compile(r"^\s*(?:\w+\s+){0,2}(?:had\s+)?(?:initially|originally|previously|earlier)\b", re.I)
+# A count given before the news, in the pluperfect: "had earlier given its own tally of 753".
+HAD_EARLIER = re.compile(r"\bhad\s+(?:earlier|previously|initially|originally|first)\b[^.;:]{0,60}$", re.I)
 # A count said not to have moved is the count held, restated: "has not updated its official count
 # of 769 since September", "the count had not moved since Monday night: 11 dead".
 UNMOVED = re.compile(r"\b(?:has|have|had)\s+not\s+(?:been\s+)?(?:updated|changed|moved|revised|risen|budged)\b|"
@@ -56,6 +58,7 @@ LATER_THAN = re.compile(r"\b(?:a|an|one|two|three|four|five|six|several|\d+)\s+(
                         r"[^.;,]*?\b(?:gave|said|put|announced|reported|released|published)\b[^.;,]*$", re.I)
 RECOVERED = re.compile(r"\b(?:recovered|retrieved|pulled (?:out|from)|found|buried)\b", re.I)
 IDENTIFIED = re.compile(r"\bidentified\b", re.I)
+IDENTIFIED_BEFORE = re.compile(r"\b(?:identified|identifying)\s+(?:the\s+(?:remains|bodies)\s+of\s+)?(?:(?:at\s+least|more\s+than|about|some)\s+)?$", re.I)
 YEAR = re.compile(r"\b(19[0-9]{2}|20[0-9]{2})\b")
 # An earlier year named after the count, in its clause, as the time of what it counts: "killed in
 # the floods of 2010", "died in 2015", "the 1999 quake".
@@ -161,7 +164,9 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
             or SAMPLE_BEFORE.search(text, max(0, q.start - 20), q.start) \
             or INCREMENT_BEFORE.search(text, max(0, q.start - 40), q.start) \
             or (INCREMENT_AFTER.match(text, end) and counted[0] != "margin" and not EXCESS_AFTER.match(text, end)) \
-            or ADDED_BEFORE.search(text, max(0, q.start - 40), q.start):
+            or ADDED_BEFORE.search(text, max(0, q.start - 40), q.start) \
+            or (COMPOUND_AFTER.match(text, end) and counted[0] != "margin") \
+            or (PART_BEFORE.search(text, max(0, q.start - 90), q.start) and not population_named(counted)):
         return None, end
     cls, unit, noun_end, modifiers = counted
     low, high = (q.low, q.high) if not multiplied else (None, None)
@@ -177,10 +182,26 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
         if population is None:
             return None, end                  # whose people, unknown: no subject it could be kept under
     past = bool(PAST_BEFORE.search(text, max(0, q.start - BEFORE_WINDOW), q.start) or PAST_AFTER.match(text[noun_end:])
+                or HAD_EARLIER.search(text, max(0, q.start - 80), q.start)
                 or UNMOVED.search(text) or LATER_THAN.search(text, max(0, q.start - BEFORE_WINDOW), q.start))
     quote = text[q.start:noun_end].strip()
     return Figure(cls, who, place, value, low, high, q.qualifier, q.vague, unit, source,
                   text, quote, past, population), end
+
+
+# A number joined to a word by a hyphen is an adjective ("an eight-storey block", "a 10-year-old"),
+# not a count (a margin's "300-vote lead" is read before).
+COMPOUND_AFTER = re.compile(r"-[a-z]")
+# A part of a total named as its make-up restates the total's parts, not a new count: "it includes
+# the 30 deaths already confirmed", "made up of 790 bodies recovered and 13 who died in hospital".
+# A group among the victims keeps its own subject ("including 26 foreigners").
+PART_BEFORE = re.compile(r"\b(?:includes?|included|including|made\s+up\s+of|comprising|comprises|consisting\s+of)"
+                         r"\s+(?:the\s+|all\s+)?(?:[\d,]+\s+[^,;.]{1,50}?\s+and\s+)?(?:(?:at\s+least|more\s+than|some|about)\s+)?$", re.I)
+
+
+def population_named(counted) -> bool:
+    """Whether the counted noun names a group among the victims ("26 foreigners", "12 Germans")."""
+    return counted[1] in subgroups() or counted[1] in nationals() or counted[1] == "foreign nationals"
 
 
 # Deaths above what a period would have seen, an estimate of a toll, not an increment: "1,052 more
@@ -262,6 +283,8 @@ def _noun_after(after: str):
     joined, names = _any_class()
     for i in range(min(MAX_MODIFIERS, len(words)) + 1):
         start = words[i].start() if i < len(words) else len(after)
+        if i and re.search(r"[,;:.)]", after[pos:start]):
+            return None                       # "the eight-storey block fell, bodies ...": another clause's noun
         if joined is not None:
             match = joined.match(after, start)
             if match:
@@ -406,7 +429,8 @@ def _casualty(text: str, q: numbers.Quantity, noun_end: int, cls: str, who: str 
     window = text[noun_end:noun_end + CASUALTY_WINDOW + 30]
     window = re.sub(r"^,[^,;.]{0,40},", "", window)            # "183 people on board, 167 passengers and 16 crew, were killed"
     after = re.split(r"[,;]|\band\b", window)[0][:CASUALTY_WINDOW]
-    if cls in ("deaths", "recovered", "people", "passengers") and IDENTIFIED.search(after):
+    if cls in ("deaths", "recovered", "people", "passengers") and IDENTIFIED.search(after) or \
+            cls in ("deaths", "recovered", "passengers") and IDENTIFIED_BEFORE.search(text, max(0, q.start - 30), q.start):
         return "identified", who             # "14 victims had been positively identified": a count of its own
     if cls == "deaths" and RECOVERED.search(after):
         return "recovered", who              # "147 bodies had been recovered": a count of its own
