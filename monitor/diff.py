@@ -171,7 +171,8 @@ def equal(figure: Figure, row: dict) -> bool:
 def _figure_alert(change, article: Article, figure: Figure, previous: dict, key, place, src, story_id) -> Alert:
     return Alert(kind="figure", change=change, subject=subject_label(figure, place), actor=src,
                  article=article.origin, evidence=figure.sentence, published=article.published,
-                 value=figure.value, previous_value=previous["value"], low=figure.low, high=figure.high,
+                 value=figure.value, previous_value=previous["value"], previous_actor=previous["source"],
+                 low=figure.low, high=figure.high,
                  unit=figure.unit, previous_article=previous["origin"], previous_evidence=previous["sentence"],
                  previous_published=previous["published"], subject_key=key, story=story_id,
                  title=article.title, url=article.url)

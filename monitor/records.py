@@ -159,6 +159,7 @@ class Alert:
     published: str | None
     value: float | None = None
     previous_value: float | None = None
+    previous_actor: str | None = None   # figures: whose value the previous one was ("Zelenskyy")
     low: float | None = None
     high: float | None = None
     unit: str | None = None

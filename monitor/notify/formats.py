@@ -16,7 +16,7 @@ from .model import Digest, Section, change_text, flat as _flat, is_web, link_of,
 # The contract's keys, in its order; the rest of an alert row follows as extras.
 CONTRACT_KEYS = ["kind", "change", "subject", "actor", "value", "previous_value", "stance", "previous_stance",
                  "article", "previous_article", "evidence", "previous_evidence", "published"]
-EXTRA_KEYS = ["low", "high", "unit", "level", "previous_published", "url", "title", "story", "story_id", "id",
+EXTRA_KEYS = ["previous_actor", "low", "high", "unit", "level", "previous_published", "url", "title", "story", "story_id", "id",
               "run_id", "created"]
 # Subjects longer than this are cut in the terminal table (the JSON and digest keep them whole).
 TABLE_SUBJECT_CHARS = 40

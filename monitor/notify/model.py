@@ -183,10 +183,20 @@ def _failures(errors) -> tuple[Failure, ...]:
 # ---- values as people read them ---------------------------------------------------------------
 
 def change_text(row: dict) -> str:
-    """'1,500 → at least 3,000' for a figure, 'unconfirmed → confirms' for a position."""
+    """'10,000 (Zelenskyy) → at least 3,000 (Kirby)' for a figure, each value with whose it is (issue
+    14: the reader sees whose number the "before" was); 'unconfirmed → confirms' for a position."""
     if row["kind"] == "figure":
-        return f"{show_value(row.get('previous_value'), row.get('unit'))} → {show_value(row.get('value'), row.get('unit'), row)}"
+        before = show_value(row.get('previous_value'), row.get('unit'))
+        after = show_value(row.get('value'), row.get('unit'), row)
+        if row.get("previous_actor"):
+            before, after = f"{before} ({short_actor(row['previous_actor'])})", f"{after} ({short_actor(row.get('actor'))})"
+        return f"{before} → {after}"
     return f"{row.get('previous_stance')} → {row.get('stance')}"
+
+
+def short_actor(actor: str | None) -> str:
+    """'Lloyd Austin' of 'Lloyd Austin (Pentagon, United States)': the name a change line needs."""
+    return (actor or "unattributed").split(" (", 1)[0]
 
 
 # A range whose top is this many times its bottom is a vague quantity ("hundreds": 100–999).

@@ -61,7 +61,7 @@ SCHEMA = {
                 "articles": int},
     "hosts": {"host": str, "not_before": float},
     "alerts": {"id": int, "run_id": int, "article_id": int, "kind": str, "change": str, "subject": str,
-               "subject_key": str, "actor": str, "value": float, "previous_value": float, "low": float,
+               "subject_key": str, "actor": str, "value": float, "previous_value": float, "previous_actor": str, "low": float,
                "high": float, "unit": str, "stance": str, "previous_stance": str, "article": str,
                "previous_article": str, "evidence": str, "previous_evidence": str, "published": str,
                "previous_published": str, "story_id": int, "title": str, "url": str, "level": str,
