@@ -129,7 +129,7 @@ def test_a_giant_sentence_is_cut_and_real_sentences_are_not():
 # One giant "sentence" (cut into pieces of MAX_SENTENCE) against the same words as short
 # sentences: the figure and place searches that read the text before each number or name
 # once cost the piece's length each, 5-7x the short sentences' time; read over a bounded
-# window (figures.BEFORE_WINDOW) or once per sentence, 1.2-2x.
+# window (background.BEFORE_WINDOW) or once per sentence, 1.2-2x.
 GIANT_UNITS = {
     "counts": "the ministry counted 12 dead and the agency said more ",
     "repeated actor names": "Defense Secretary Lloyd Austin said the Health Ministry of Ruritania counted 30 deaths, ",
