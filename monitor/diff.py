@@ -23,6 +23,9 @@ from .claims.topics import parties
 from .claims.figures import alerting
 from .records import Alert, Article, Claims, Figure, Position
 
+# Classes of money: an amount whose purpose was read alerts as that purpose in its currency
+# (counts.money_purpose); "money" is an amount whose purpose was not, stored and never alerted.
+MONEY = ("money", "cost", "raised", "appeal", "damage", "aid")
 # Values closer than this share are one value (the contract's 0.5%).
 EQUAL_SHARE = 0.005
 # How decisive a stance is: when one article gives an actor two stances on one topic,
@@ -49,7 +52,7 @@ def subject_key(figure: Figure, story_id: int, store) -> tuple[str, str | None]:
     # in a story of one country); a group among the victims never does.
     common = None if figure.place or figure.population else store.common_place(story_id, figure.cls)
     place = figure.place or (common if is_country(common) else None)
-    unit = figure.unit if figure.cls == "money" else "%" if figure.unit == "%" else ""
+    unit = figure.unit if figure.cls in MONEY else "%" if figure.unit == "%" else ""
     cls = GROUP if figure.population and figure.population[:1].isupper() and figure.cls in GROUP_CLASSES else figure.cls
     key = f"{story_id}:{cls}:{figure.who or ''}:{place or ''}:{unit}"
     # (a group among the victims has a key of its own; keys without one are those of before)
@@ -58,6 +61,8 @@ def subject_key(figure: Figure, story_id: int, store) -> tuple[str, str | None]:
 
 def subject_label(figure: Figure, place: str | None) -> str:
     label = {"money": f"amount in {figure.unit}"}.get(figure.cls, figure.cls)
+    if figure.cls in MONEY and figure.cls != "money":
+        label = f"{label} in {figure.unit}"          # "cost in USD", "appeal in USD"
     if figure.who and figure.cls in ("votes", "seats", "delegates"):
         label = f"{label} for {figure.who}"
     elif figure.who:

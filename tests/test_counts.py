@@ -221,3 +221,20 @@ def test_a_count_given_earlier_is_past_and_identified_victims_are_identified():
     assert [(f.value, f.past) for f in found] == [(640, True)]
     assert ("identified", 77, None, None) in scoped("Since Monday her team had identified 77 passengers.")
     assert ("identified", 100, None, None) not in scoped("The team had identified roughly 100 people who might be connected.")
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # money alerts by what it pays for, in its currency; an amount of no read purpose is stored only
+    ("The recount could cost as much as $2 million, election officials said.", ("cost", 2_000_000)),
+    ("The campaign said it had raised more than $4.1 million.", ("raised", 4_100_000)),
+    ("The agency raised its flash appeal to $310 million.", ("appeal", 310_000_000)),
+    ("Losses are estimated at around $12 billion, the minister said.", ("damage", 12_000_000_000)),
+    ("The company reported revenue of $4 billion.", ("money", 4_000_000_000)),
+])
+def test_money_by_purpose(sentence, expected):
+    assert expected in {(cls, value) for cls, value, _, _ in scoped(sentence)}
+
+
+def test_money_of_no_read_purpose_raises_no_alert():
+    from monitor.claims.figures import alerting
+    assert alerting("cost") and alerting("appeal") and not alerting("money")

@@ -259,3 +259,29 @@ def step(text: str, end: int) -> Named | None:
     """'33 countries have grounded the jet': how many countries (or airlines) took the step."""
     match = STEP.match(text, end)
     return Named("steps", match.group("who").lower(), end + len(match.group("who")) + 1) if match else None
+
+
+# Money alerts only where what it pays for is read (issue 14, class 3: "its own measure per currency
+# and purpose"): a cost ("the recount could cost as much as $1 million", "set the fee at $3.5
+# million"), a sum raised ("has raised $5.7 million"), an appeal ("a flash appeal for $816
+# million"), damage or losses ("losses of around $30 billion"), aid pledged. Looked for in the
+# number's clause: before it, within MONEY_BEFORE characters, or right after it.
+MONEY_BEFORE, MONEY_AFTER = 80, 50
+PURPOSES = [
+    ("appeal", re.compile(r"\b(?:appeal|appeals|appealed|appealing)\b", re.I)),
+    ("raised", re.compile(r"\b(?:raised|raising|raise|collected|donations?|fundrais\w*|crowdfund\w*)\b", re.I)),
+    ("cost", re.compile(r"\b(?:cost|costs|costing|fee|fees|price|bill|expenses?|charge)\b", re.I)),
+    ("damage", re.compile(r"\b(?:damage|damages|losses|loss|destruction|reconstruction)\b", re.I)),
+    ("aid", re.compile(r"\b(?:aid|assistance|pledged|pledges?|donated|relief)\b", re.I)),
+]
+CLAUSE_BREAK = re.compile(r"[;:.!?]|,\s+(?:while|but|and|as|which|who|whereas)\b")
+
+
+def money_purpose(text: str, start: int, end: int) -> str | None:
+    """What an amount pays for, read in its clause, or None."""
+    before = CLAUSE_BREAK.split(text[max(0, start - MONEY_BEFORE):start])[-1]
+    after = CLAUSE_BREAK.split(text[end:end + MONEY_AFTER])[0]
+    for name, pattern in PURPOSES:
+        if pattern.search(before) or pattern.search(after):
+            return name
+    return None

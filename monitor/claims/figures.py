@@ -132,6 +132,8 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
     source = (quote_speaker(text, quoted, found) if quoted else None) or source_of(text, q.start, found) \
         or tallies.keeper(text, q.start)
     who = _who(cls, text, q, found, source)
+    if cls in GIVER_CLASSES:                  # each donor's aid, each campaign's sums: never one pool
+        who = source.levels[-1][1] if source else None
     cls, who = _casualty(text, q, noun_end, cls, who)
     place, population = (named.place, named.population) if named is not None else \
         scope(text, q, noun_end, modifiers, found, cls, unit)
@@ -145,6 +147,8 @@ def _figure(text: str, q: numbers.Quantity, found: list[Mention], year: int | No
                   text, quote, past, population), end
 
 
+# Money a giver states for itself: aid pledged, sums raised. Keyed by the giver.
+GIVER_CLASSES = ("aid", "raised")
 # Classes a margin's number is otherwise read as: "a lead of 930 votes" is no count of votes.
 MARGIN_CLASSES = ("votes", "delegates", "people")
 # Qualifiers that are the verb of a count named before the number: "the number killed has passed 100".
@@ -167,7 +171,7 @@ def _named(text: str, q: numbers.Quantity, end: int, found: list[Mention]):
 def _counted(text: str, q: numbers.Quantity, end: int, multiplied: bool):
     """(class, unit, end of noun, modifier words) of what the number counts, or None."""
     if q.currency:
-        return "money", q.currency, end, ""
+        return (counts.money_purpose(text, q.start, end) or "money"), q.currency, end, ""
     if q.percent:
         return _percent(text, q)
     after = text[end:]
