@@ -235,6 +235,7 @@ def test_money_by_purpose(sentence, expected):
     assert expected in {(cls, value) for cls, value, _, _ in scoped(sentence)}
 
 
-def test_money_of_no_read_purpose_raises_no_alert():
+def test_money_raises_no_alert_yet():
+    # measured and turned off (docs/figures.md): one alert gained for seven false ones
     from monitor.claims.figures import alerting
-    assert alerting("cost") and alerting("appeal") and not alerting("money")
+    assert not any(alerting(cls) for cls in ("money", "cost", "raised", "appeal", "damage", "aid"))
