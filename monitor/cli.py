@@ -173,7 +173,8 @@ def digest(db, fmt, since, run):
     run_id, start = _run_id(store, run), _since(since)
     rows = store.alerts(run_id=run_id, since=start)
     errors = store.run_errors(run_ids=[run_id]) if run_id is not None else store.run_errors(since=start)
-    window = f"run {run_id}" if run_id is not None else f"since {start[:16].replace('T', ' ')} UTC" if start \
+    window = "the last run (no run has raised alerts yet)" if run_id == NO_RUN else \
+        f"run {run_id}" if run_id is not None else f"since {start[:16].replace('T', ' ')} UTC" if start \
         else "all alerts"
     click.echo(notify_stage.render(fmt, notify_stage.digest(store, rows, errors, window=window)), nl=False)
 
@@ -191,11 +192,16 @@ def _since(text: str | None) -> str | None:
         _bad_option("--since", text, str(exc).replace(f"{text!r}: ", "", 1))
 
 
+# The run id `--run last` stands for when no run has raised alerts: no run has it (ids start at 1).
+NO_RUN = 0
+
+
 def _run_id(store: Store, run: str | None) -> int | None:
     if run is None:
         return None
     if run == "last":
-        return store.last_run_id()
+        last = store.last_run_id()
+        return NO_RUN if last is None else last     # no run raised alerts: none to show, never all
     if not re.fullmatch(f"[0-9]{{1,{RUN_ID_DIGITS}}}", run):
         _bad_option("--run", run, "expected a run id (a whole number) or 'last'")
     return int(run)

@@ -362,7 +362,8 @@ class Store(SourceRows):
                 pk=("notifier", "alert_id"), ignore=True)
 
     def last_run_id(self) -> int | None:
-        row = self._one("select max(id) id from runs where command = 'ingest' and alerts_added > 0", [])
+        """The latest run that raised alerts, of any command: an `ingest`, a `run`, a daemon's pass."""
+        row = self._one("select max(id) id from runs where alerts_added > 0", [])
         return row["id"] if row else None
 
     def story_labels(self) -> dict[int, str]:
