@@ -264,16 +264,19 @@ def metadata(db):
 @main.command()
 @click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False), help="TOML config")
 @click.option("--source", "names", multiple=True, help="only this source (repeatable), due or not")
-@click.option("--quiet", "-q", is_flag=True, help="print errors only (the default under cron)")
-def run(config_path, names, quiet):
+@click.option("--quiet", "-q", is_flag=True, help="print errors only")
+@click.option("--verbose", "-v", is_flag=True, help="print the pass's totals even when not on a terminal")
+def run(config_path, names, quiet, verbose):
     """One pass over the sources that are due, then exit (for cron).
+
+    Quiet under cron: off a terminal it prints only errors and warnings, unless -v.
 
     Exit 0 when every source was fetched, 1 when some failed or gave nothing but errors
     (the rest are stored), 2 on a bad config, 3 when another pass holds the lock.
 
     Example:
 
-        monitor run --config config/monitor.toml
+        monitor run -v --config config/monitor.toml
     """
     config = _config(config_path)
     store = _open(config.store, write=True)
@@ -292,12 +295,12 @@ def run(config_path, names, quiet):
     except MonitorError as exc:              # a lock file that is a symlink, unreadable
         _say("error", str(exc))
         sys.exit(EXIT_FAILED)
-    _print_pass(report, quiet)
+    _print_pass(report, quiet, totals=not quiet and (verbose or sys.stderr.isatty()))
     sys.exit(0 if report.ok else EXIT_FAILED)
 
 
-def _print_pass(report: schedule.PassReport, quiet: bool) -> None:
-    """A pass's errors and warnings, one line each, then its totals (unless quiet)."""
+def _print_pass(report: schedule.PassReport, quiet: bool, totals: bool = True) -> None:
+    """A pass's errors and warnings, one line each, then its totals where asked (a terminal, -v)."""
     for name, error in report.failed.items():
         _say("error", f"{name}: {error}")
     for line in report.ingest.errors:
@@ -306,7 +309,7 @@ def _print_pass(report: schedule.PassReport, quiet: bool) -> None:
         _say("warning", line)
     for line in report.notify_errors:
         _say("error", line)
-    if not quiet:
+    if totals:
         empty = f", {len(report.empty)} with no article" if report.empty else ""
         click.echo(f"{len(report.fetched)} source(s) fetched, {len(report.failed)} failed, "
                    f"{report.ingest.added} article(s) added, {len(report.ingest.alerts)} alert(s){empty}", err=True)

@@ -391,7 +391,7 @@ def test_real_feeds_two_passes_store_every_item_once_then_nothing(server, tmp_pa
     cfg = write_config(tmp_path, [feed_source(p, server.url(path)) for p, path in paths.items()])
     db = tmp_path / "monitor.db"
 
-    first = invoke("run", "--config", cfg)
+    first = invoke("run", "-v", "--config", cfg)
     assert first.exit_code == 0, first.stderr
     assert "error" not in first.stderr, first.stderr
     stored = {}
@@ -406,7 +406,7 @@ def test_real_feeds_two_passes_store_every_item_once_then_nothing(server, tmp_pa
     assert f"{len(paths)} source(s) fetched, 0 failed, {total} article(s) added" in first.stderr
 
     served = len(server.requests)
-    second = invoke("run", "--config", cfg)
+    second = invoke("run", "-v", "--config", cfg)
     assert second.exit_code == 0, second.stderr
     assert f"{len(paths)} source(s) fetched, 0 failed, 0 article(s) added" in second.stderr
     assert rows(db, "select count(*) from articles") == [(total,)]
@@ -488,7 +488,7 @@ def test_each_fault_is_an_error_for_its_source_only(server, tmp_path):
     cfg = write_config(tmp_path, sources, fetch={"timeout": "1s", "max_bytes": CAP, "max_redirects": 3})
     db = tmp_path / "monitor.db"
 
-    result = invoke("run", "--config", cfg)
+    result = invoke("run", "-v", "--config", cfg)
     assert result.exit_code == 1, result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     for name, (path, reason) in faults.items():
@@ -611,7 +611,7 @@ def test_changed_guids_for_the_same_items_store_nothing_twice(server, tmp_path):
     assert invoke("run", "--config", cfg).exit_code == 0
     assert rows(db, "select count(*) from articles") == [(3,)]
     doc.set(rss(_items(server, "urn:second", "?utm_source=rss&utm_medium=feed")))   # new GUIDs, tracked links
-    result = invoke("run", "--config", cfg)
+    result = invoke("run", "-v", "--config", cfg)
     assert result.exit_code == 0, result.stderr
     assert server.hits("/churn.xml")[-1].status == 200          # the feed did change
     assert rows(db, "select count(*), max(version) from articles") == [(3, 1)]
@@ -813,7 +813,7 @@ def test_a_files_source_ingests_new_and_changed_files_only(tmp_path, seed_files)
     assert invoke("run", "--config", cfg).exit_code == 0
     assert rows(db, "select count(*) from articles") == [(2,)]
     (folder / seed_files[2].name).write_bytes(seed_files[2].read_bytes())
-    result = invoke("run", "--config", cfg)
+    result = invoke("run", "-v", "--config", cfg)
     assert result.exit_code == 0 and "1 article(s) added" in result.stderr
     assert rows(db, "select count(*) from articles") == [(3,)]
 

@@ -41,3 +41,18 @@ def test_run_last_with_no_run_that_raised_alerts_shows_none(tmp_path):
     assert monitor("alerts", "--db", str(db), "--json", "--run", "last").stdout.strip() == ""
     digest = monitor("digest", "--db", str(db), "--run", "last").stdout
     assert "all alerts" not in digest.lower()
+
+
+def test_run_is_quiet_under_cron_but_for_errors(tmp_path):
+    """Issue 15, item 4: off a terminal (cron) a pass that went well prints nothing; -v prints
+    its totals."""
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    shutil.copy(SEEDS[0], folder / SEEDS[0].name)
+    config = tmp_path / "monitor.toml"
+    config.write_text(f'[store]\npath = "{tmp_path / "store.db"}"\n\n[[sources]]\nname = "Incoming"\nkind = "files"\n'
+                      f'path = "{folder}"\nglob = "*.txt"\n')
+    quiet = monitor("run", "--config", str(config))
+    assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
+    loud = monitor("run", "-v", "--config", str(config), "--source", "Incoming")
+    assert loud.returncode == 0 and "source(s) fetched" in loud.stderr

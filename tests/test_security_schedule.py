@@ -191,7 +191,7 @@ def test_a_feed_that_yields_no_article_keeps_no_validators_and_is_read_in_full_n
     served = {"body": rss([]), "type": "application/rss+xml"}     # parses, to zero items
     server.route("/feed.xml", fixed_etag(served))
     cfg = write_config(tmp_path, [feed("glitchy", server.url("/feed.xml"))])
-    first = invoke("run", "--config", cfg)
+    first = invoke("run", "-v", "--config", cfg)
     # A feed with no item may be new or quiet: a warning, not a failure (exit 0).
     assert first.exit_code == 0, first.stderr
     said = [line for line in first.stderr.splitlines() if line.startswith("warning: glitchy: ")]
