@@ -20,12 +20,13 @@ from .topic_identity import (BLAME, DELIBERATE, LABEL_WORDS, TOPIC_MIN_SHARED, _
                              _also_intended, _class_of, _label, _party_topic, _topic_class, _topic_for)  # (topic identity, its own module; re-exported for tests)
 from .claims.places import is_country
 from .claims.topics import parties
+from .claims.counts import PURPOSES
 from .claims.figures import alerting
 from .records import Alert, Article, Claims, Figure, Position
 
 # Classes of money: an amount whose purpose was read alerts as that purpose in its currency
 # (counts.money_purpose); "money" is an amount whose purpose was not, stored and never alerted.
-MONEY = ("money", "cost", "raised", "appeal", "damage", "aid")
+MONEY = ("money",) + tuple(name for name, _ in PURPOSES)
 # Values closer than this share are one value (the contract's 0.5%).
 EQUAL_SHARE = 0.005
 # How decisive a stance is: when one article gives an actor two stances on one topic,

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from .. import lexicon
 from . import numbers
+from .counts import GROUP_WORDS
 from .scope import nationals, subgroups
 
 # How far before a number the patterns that end at it are searched ("up from", "the original
@@ -69,7 +70,7 @@ PART_BEFORE = re.compile(r"\b(?:includes?|included|including|made\s+up\s+of|comp
 
 def population_named(counted) -> bool:
     """Whether the counted noun names a group among the victims ("26 foreigners", "12 Germans")."""
-    return counted[1] in subgroups() or counted[1] in nationals() or counted[1] == "foreign nationals"
+    return counted[1] in subgroups() or counted[1] in nationals() or counted[1] in GROUP_WORDS
 
 
 # Deaths above what a period would have seen, an estimate of a toll, not an increment: "1,052 more

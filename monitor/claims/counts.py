@@ -45,6 +45,8 @@ DEATH_WORDS = re.compile(r"\b(?:deaths|dead|killed|died|toll|fatalities)\b", re.
 # A count elided after its number, its verb kept: "100 were hurt", "287 were still unaccounted for".
 ELIDED = re.compile(r"\s+(?:people\s+|others\s+)?(?:(?:were|was|had|have|has|are|remain|remained|been|still|now|"
                     r"reportedly|confirmed|later|since|among\s+(?:the|those))\s+){0,4}(?P<word>[a-z]+(?:\s+(?:for|alive|dead))?)\b")
+# Victims identified are a count of their own (figures.py reads it after a counted noun too).
+IDENTIFIED = re.compile(r"\bidentified\b", re.I)
 # A plural noun no class lists, after up to two modifiers: "2,411 pilgrims", "22 foreigners".
 OPEN_NOUN = re.compile(r"\s+(?:[a-z][a-z-]+\s+){0,2}?(?P<noun>[a-z]{3,}(?:s|men|women|children|people))\b")
 # A casualty word right before an open noun's number: "killed 2,411 pilgrims".
@@ -77,25 +79,20 @@ class Named:
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> dict:
-    return lexicon.load("nouns")
-
-
-@lru_cache(maxsize=1)
 def _measures() -> list[tuple[str, re.Pattern]]:
     """The measures a phrase names by its verb or adjective, in the order they are tried: the
     identified and the recovered are counts of their own before they are deaths ("victims
     identified", "bodies recovered"); then the lexicon's casualty words."""
-    out = [("identified", re.compile(r"\b(?:identified)\b", re.I)),
+    out = [("identified", IDENTIFIED),
            ("accounted", re.compile(r"(?<!un)\baccounted\s+for\b", re.I))]
-    out += [(name, re.compile(rf"\b(?:{lexicon.alternation(words)})\b", re.I)) for name, words in _lexicon()["casualty"].items()]
+    out += [(name, re.compile(rf"\b(?:{lexicon.alternation(words)})\b", re.I)) for name, words in lexicon.load("nouns")["casualty"].items()]
     return out
 
 
 @lru_cache(maxsize=1)
 def _nouns() -> list[tuple[str, re.Pattern]]:
     return [(name, re.compile(rf"\b(?:{lexicon.alternation_regex(spec['nouns'])})\b", re.I))
-            for name, spec in _lexicon()["classes"].items()]
+            for name, spec in lexicon.load("nouns")["classes"].items()]
 
 
 def _measure(phrase: str) -> str | None:

@@ -32,7 +32,7 @@ STOP = {"of", "in", "to", "from", "at", "for", "with", "by", "on", "and", "or", 
         "has", "had", "be", "been", "being", "that", "who", "which", "the", "a", "an", "as", "than", "into", "since",
         "after", "before", "during", "while", "but", "per", "each", "this", "these", "its", "their", "his", "her"}
 RECOVERED = re.compile(r"\b(?:recovered|retrieved|pulled (?:out|from)|found|buried)\b", re.I)
-IDENTIFIED = re.compile(r"\bidentified\b", re.I)
+IDENTIFIED = counts.IDENTIFIED
 IDENTIFIED_BEFORE = re.compile(r"\b(?:identified|identifying)\s+(?:the\s+(?:remains|bodies)\s+of\s+)?(?:(?:at\s+least|more\s+than|about|some)\s+)?$", re.I)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .. import lexicon
 from ..records import Actor
 from .names import body_actor, not_names_lower
 
@@ -38,7 +39,6 @@ NOT_KEEPERS = {"it", "he", "she", "they", "we", "i", "this", "that", "these", "t
 
 @lru_cache(maxsize=1)
 def _agencies() -> frozenset[str]:
-    from .. import lexicon
     return frozenset(lexicon.load("actors")["words"].get("agencies", []))
 
 
