@@ -181,7 +181,7 @@ def _figure_alert(change, article: Article, figure: Figure, previous: dict, key,
                  low=figure.low, high=figure.high,
                  unit=figure.unit, previous_article=previous["origin"], previous_evidence=previous["sentence"],
                  previous_published=previous["published"], subject_key=key, story=story_id,
-                 title=article.title, url=article.url)
+                 title=article.title, url=article.url, previous_url=previous["url"])
 
 
 # ---- positions -----------------------------------------------------------------------
@@ -250,7 +250,8 @@ def _stance_change(store, article: Article, position: Position, topic, current, 
                      published=article.published, stance=now, previous_stance=before["stance"],
                      previous_article=before["origin"], previous_evidence=before["sentence"],
                      previous_published=before["published"], subject_key=f"topic:{topic['id']}:{level_key}",
-                     story=story_id, title=article.title, url=article.url, level=level)
+                     story=story_id, title=article.title, url=article.url, level=level,
+                     previous_url=before["url"])
     return None
 
 

@@ -172,4 +172,5 @@ class Alert:
     story: int | None = None
     title: str | None = None
     url: str | None = None      # the article's URL when it has one (article may be a path)
+    previous_url: str | None = None     # ... and the previous side's (its outlet is shown too)
     level: str | None = None    # positions: the actor level whose stance changed

@@ -99,6 +99,9 @@ class PassReport:
     fetched: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Sources read with warnings (linked pages not fetched, a malformed feed read anyway, no
+    # item): name -> its warnings on one line. Each is fetched too (in `fetched`), not failed.
+    warned: dict[str, str] = field(default_factory=dict)
     ingest: pipeline.Report = field(default_factory=pipeline.Report)
     notify_errors: list[str] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)          # sources whose answer gave no article
@@ -106,6 +109,11 @@ class PassReport:
 
     @property
     def ok(self) -> bool:
+        """Whether the pass exits 0. A source read with warnings does not make it fail: it was
+        read and its articles stored (where a linked page failed, the item's summary in its
+        place, the page asked for again when the feed is next read in full), so nothing needs
+        a person now; its warning is printed (unless -q), `status` shows it as "warning" and
+        the digest lists it apart from the sources that failed."""
         return not self.failed and not self.notify_errors
 
 
@@ -239,7 +247,8 @@ def _fetch_and_settle(config: Config, store: Store, client: Client, report: Pass
 def _finish_run(store: Store, report: PassReport, completed: bool) -> None:
     errors = [f"{n}: {e}" for n, e in report.failed.items()] + report.ingest.errors
     status = "failed" if not completed else "interrupted" if report.stopped else "ok" if not errors else "errors"
-    store.finish_run(report.run_id, status, report.ingest.added, len(report.ingest.alerts), errors)
+    store.finish_run(report.run_id, status, report.ingest.added, len(report.ingest.alerts), errors,
+                     [f"{n}: {w}" for n, w in report.warned.items()])
 
 
 def _named(name: str, line: str) -> str:
@@ -272,6 +281,7 @@ def _settle(config: Config, store: Store, source: Source, future: Future, report
         report.warnings.append(f"{source.name}: abandoned while storing: the monitor is stopping; its "
                                f"validators were not saved, it is fetched again next time")
         return
+    said = len(report.warnings)                 # this source's warnings start here
     report.warnings.extend(_named(source.name, w) for w in batch.warnings)
     old_state = row["state"]
     row.update(state=_state(old_state, batch, at), failures=0, last_success=now(), last_error=None,
@@ -284,6 +294,7 @@ def _settle(config: Config, store: Store, source: Source, future: Future, report
         _nothing_read(source, row, old_state, len(expected), report)
     else:
         report.fetched.append(source.name)
+        _warned(source, row, report.warnings[said:], report)
     store.save_source(row)                      # validators saved only now: the articles are committed
 
 
@@ -343,6 +354,18 @@ def _no_article(source: Source, row: dict, batch, report: PassReport) -> None:
         report.warnings.append(f"{source.name}: no item in its answer; its validators are not saved, so the "
                                f"next pass fetches it in full")
     row.update(last_result="ok: no item")
+
+
+def _warned(source: Source, row: dict, warnings: list[str], report: PassReport) -> None:
+    """A source read with warnings: one entry in the pass's `warned` (recorded with the run,
+    for the digest), and its status row says "warning" with them, not "ok" and no error."""
+    if not warnings:
+        return
+    line = "; ".join(w.removeprefix(f"{source.name}: ") for w in warnings)
+    result = row["last_result"]
+    report.warned[source.name] = line
+    row.update(last_result="warning" + result.removeprefix("ok") if result.startswith("ok")
+               else f"{result}, with warnings", last_error=line)
 
 
 def _nothing_read(source: Source, row: dict, old_state: dict, documents: int, report: PassReport) -> None:

@@ -118,3 +118,20 @@ def seed_alerts(seeded_db) -> list[dict]:
     alerts = alerts_json(seeded_db)
     assert alerts, "the seed story raises alerts; none came out"
     return alerts
+
+
+# ---- one line for the tests that need ../shared ----------------------------------------------
+
+# The skip reasons of tests that read ../shared/external (the external_dir fixture above and
+# the skipif marks in test_fetch.py, test_schedule.py, test_hostile.py, test_security_sources.py).
+SHARED_ABSENT = "external test material not"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line when tests skipped because ../shared/external is absent; nothing otherwise."""
+    skipped = [report for report in terminalreporter.stats.get("skipped", [])
+               if SHARED_ABSENT in str(getattr(report, "longrepr", ""))]
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} tests skipped: ../shared/external is not present (real feeds, pages and "
+            f"benchmark data; see README 'Tests')")

@@ -67,8 +67,8 @@ def delivered(db: Path, name: str) -> list[int]:
 
 
 def toll_feed(folder: Path, first_title: str, second_title: str = "Toll climbs", extra: str = "") -> dict:
-    """Two feed files whose death tolls (120, then 180) raise one `revised` alert; the first
-    article's title becomes the story's label."""
+    """Two feed files whose death tolls (120, then 180) raise one `revised` alert; the second
+    (latest) article's title is the story's label in a digest and a mail subject."""
     folder.mkdir(exist_ok=True)
     items = [{"title": first_title, "link": "https://example.org/a", "guid": "t1",
               "pubDate": "Mon, 04 Nov 2024 10:00:00 GMT",
@@ -127,7 +127,7 @@ def header_names(raw: bytes) -> list[str]:
 
 @pytest.mark.parametrize("encoding", ["q", "b"])
 def test_encoded_words_in_a_title_add_no_mail_header(tmp_path, plain_smtp, encoding):
-    source = toll_feed(tmp_path / "in", f"Floods {ENCODED[encoding]}")
+    source = toll_feed(tmp_path / "in", f"Floods {ENCODED[encoding]}", f"Floods climb {ENCODED[encoding]}")
     cfg = write_config(tmp_path, [source], notifiers=[
         {"name": "mail", "kind": "email", "host": "127.0.0.1", "port": plain_smtp.port, "tls": "none",
          "from": "monitor@example.org", "to": "desk@example.org", "timeout": "10s"}])
@@ -141,7 +141,7 @@ def test_encoded_words_in_a_title_add_no_mail_header(tmp_path, plain_smtp, encod
     assert parsed["Bcc"] is None and parsed["Reply-To"] is None
     subject = str(parsed["Subject"]).strip()          # a long subject is folded onto a continuation line
     assert "\r" not in subject and "\n" not in subject
-    assert subject.startswith("monitor: 1 new alert: Floods") and "Bcc: someone@example.org" in subject
+    assert subject.startswith("monitor: 1 new alert: Floods climb") and "Bcc: someone@example.org" in subject
 
 
 @pytest.mark.parametrize("encoding", ["q", "b", "nested"])

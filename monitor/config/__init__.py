@@ -46,6 +46,7 @@ class Source:
     glob: str = "**/*"
     allow_private: bool | None = None   # None (made in code): the client's own policy
     allow_outside: bool = False          # files: symlinks leading out of the folder are read
+    exclude: tuple[str, ...] = ()        # files: patterns (inside the folder) of files not read
 
     @property
     def target(self) -> str:
@@ -75,11 +76,20 @@ class Config:
 def load(path: str | Path) -> Config:
     file = Path(path)
     try:
-        data = tomllib.loads(_read(file))
+        return parse(_read(file), file)
     except FileNotFoundError as exc:
         raise ConfigError(f"{file}: no such config file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{file}: unreadable: {exc}") from exc
+    except OSError as exc:               # its reason, not "[Errno 13] ...: 'path'" again
+        raise ConfigError(f"{file}: unreadable: {(exc.strerror or str(exc)).lower()}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{file}: unreadable: not UTF-8 text (byte {exc.start})") from exc
+
+
+def parse(text: str, file: Path) -> Config:
+    """The config in `text`, as if read from `file` (its paths are relative to its folder):
+    how an edit is checked before it is written (edit.py)."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: not valid TOML: {exc}") from exc
     return _config(file, data)
@@ -145,7 +155,7 @@ def _source(file: Path, i: int, table, allow_private: bool) -> Source:
     if not isinstance(table, dict):
         raise ConfigError(f"{file}: {key} must be a table")
     _only(file, key, table, {"name", "kind", "url", "path", "glob", "every", "enabled", "fetch_article", "per_page",
-                                 "max_pages", "allow_private", "allow_outside"})
+                                 "max_pages", "allow_private", "allow_outside", "exclude"})
     kind = table.get("kind")
     if kind not in KINDS:
         raise ConfigError(f"{file}: {key}.kind = {kind!r}: use one of {', '.join(KINDS)}")
@@ -166,7 +176,8 @@ def _source(file: Path, i: int, table, allow_private: bool) -> Source:
                   per_page=_int(file, f"{key}.per_page", table.get("per_page", 20), 1, 100),
                   max_pages=_int(file, f"{key}.max_pages", table.get("max_pages", 5), 1),
                   glob=_glob(file, f"{key}.glob", table.get("glob", "**/*")), allow_private=allow_private,
-                  allow_outside=_bool(file, f"{key}.allow_outside", table.get("allow_outside", False)))
+                  allow_outside=_bool(file, f"{key}.allow_outside", table.get("allow_outside", False)),
+                  exclude=_excludes(file, f"{key}.exclude", table.get("exclude", [])))
 
 
 def _reachable(file: Path, key: str, url: str, allow_private: bool) -> None:
@@ -185,6 +196,15 @@ def _reachable(file: Path, key: str, url: str, allow_private: bool) -> None:
                       f"on this source if it is meant to reach this network")
 
 
+def _excludes(file: Path, key: str, value) -> tuple[str, ...]:
+    """A files source's `exclude`: a list of patterns like `glob` ("drafts/**", "*.tmp")."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise ConfigError(f"{file}: {key} = {value!r}: a list of patterns is required, such as [\"drafts/**\"]")
+    return tuple(_glob(file, f"{key}[{i}]", pattern) for i, pattern in enumerate(value))
+
+
 def _glob(file: Path, key: str, value) -> str:
     """A pattern that stays inside the source's folder (Path.glob raises on an absolute one,
     and ".." climbs out)."""
@@ -197,5 +217,5 @@ def _glob(file: Path, key: str, value) -> str:
 
 __all__ = ["ATOM_ENTRIES", "BACKOFF_BASE", "BACKOFF_MAX", "BIDI_CONTROLS", "CONFIG_MAX_BYTES", "Config", "ConfigError",
            "DIGEST_FORMATS", "DURATION", "DURATION_MAX", "EVERY_MIN", "Fetch", "KINDS", "MAX_FAILURES", "NOTIFIER_KEYS",
-           "NOTIFIER_KINDS", "NOTIFY_TIMEOUT", "Notifier", "SECONDS", "Source", "TIMEOUT_MIN", "TLS_MODES", "duration",
+           "NOTIFIER_KINDS", "NOTIFY_TIMEOUT", "Notifier", "SECONDS", "parse", "Source", "TIMEOUT_MIN", "TLS_MODES", "duration",
            "load"]

@@ -6,6 +6,7 @@ An error names the key, the value and what is allowed:
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -80,6 +81,8 @@ def _only(file: Path, key: str, table: dict, allowed: set[str]) -> None:
 
 
 def _string(file: Path, key: str, value) -> str:
+    if value is None:                    # not "path = None": the key is not in the file
+        raise ConfigError(f"{file}: {key} is missing: a non-empty string is required")
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{file}: {key} = {value!r}: a non-empty string is required")
     return value
@@ -99,9 +102,11 @@ def _int(file: Path, key: str, value, low: int, high: int | None = None) -> int:
 
 
 def _relative(file: Path, path: str) -> Path:
-    """Paths in the config are relative to the config file's folder."""
+    """Paths in the config are relative to the config file's folder, made absolute: a
+    command run from another folder reads the same files and store (a files source's
+    articles keep one path, never relative here and absolute there)."""
     p = Path(path).expanduser()
-    return p if p.is_absolute() else (file.parent / p)
+    return p if p.is_absolute() else Path(os.path.normpath(file.absolute().parent / p))
 
 
 def _printable_ascii(file: Path, key: str, value) -> str:

@@ -11,12 +11,16 @@ read despite errors is read with a warning; an HTML page, an empty body or a non
 error for its source. Stray NUL bytes are dropped first, as the clean stage drops them. A
 feed that answers 200 with no item saves no validators at all (neither this answer's nor
 the last pass's: the scheduler drops them, schedule._no_article), with a warning: the next
-pass fetches it in full rather than trusting an empty answer.
+pass fetches it in full rather than trusting an empty answer. Linked pages that fail are one
+warning of their feed, counted by reason and host (`_not_fetched`), not an error per page:
+their items' summaries are stored instead, so the source was read.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -24,7 +28,7 @@ from ..clean.detect import without_stray_nuls
 from ..clean.feed import read_feed
 from ..records import Document
 from . import Batch
-from .http import BudgetSpent, Client, FetchError, PagesBudgetSpent
+from .http import BudgetSpent, Client, FetchError, PagesBudgetSpent, reason_of
 
 ACCEPT_FEED = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
 # An item whose longest text is under this many words is a teaser, not the article:
@@ -167,31 +171,66 @@ def _words(entry) -> int:
 
 def _pages(source, entries: list, client: Client, batch: Batch) -> list[str]:
     """Fetch the pages the teasers link to, until a budget (schedule's Gate) refuses one: the
-    rest are not asked for, and one warning stands for them all. The links fetched."""
-    fetched = []
+    rest are not asked for, and one warning stands for them all. The pages that fail are one
+    warning of the source too (`_not_fetched`), not an error per page: their items' summaries
+    are stored in their place (the feed's items not in `skip`), so the source was read. The
+    links fetched."""
+    fetched, failed = [], []
     for n, entry in enumerate(entries):
         try:
-            if _page(entry, client, batch):
-                fetched.append(entry.get("link"))
+            _page(entry, client, batch)
         except (BudgetSpent, PagesBudgetSpent) as exc:
             batch.warnings.append(f"{source.name}: {len(entries) - n} linked page(s) not fetched: {exc.reason}; "
                                   f"their summaries are kept, the pages are asked for when the feed next changes")
             break
+        except FetchError as exc:
+            failed.append((entry.get("link"), exc))
+        else:
+            fetched.append(entry.get("link"))
+    if failed:
+        batch.warnings.append(_not_fetched(source.name, failed, len(fetched) + len(failed)))
     return fetched
 
 
-def _page(entry, client: Client, batch: Batch) -> bool:
-    """Fetch the page an item links to; an item whose page fails stays a teaser. A budget's
-    refusal is not this page's failure: it goes up to `_pages`."""
-    link = entry.get("link")
+# Reasons, and hosts per reason, that a linked-page warning names: one line for `status`
+# (which shows its first 60 characters) and one digest bullet; the rest are counted.
+SHOWN = 3
+
+
+def _not_fetched(name: str, failed: list, asked: int) -> str:
+    """One line for the linked pages of a feed that failed in a pass, counted by reason and
+    host, each URL left out: "reuters: 20 of 30 linked pages not fetched (cannot resolve
+    host: news.example.org); summaries stored"."""
+    hosts: dict[str, Counter] = defaultdict(Counter)          # reason -> host -> pages
+    for link, exc in failed:
+        hosts[reason_of(exc)][_host(exc.url or link)] += 1      # where it failed, after redirects
+    ranked = sorted(hosts.items(), key=lambda item: -item[1].total())
+    counted = len(ranked) > 1                                   # one reason: the line's count is its own
+    parts = [f"{f'{counts.total()} ' if counted else ''}{reason}: {_listed(list(counts))}"
+             for reason, counts in ranked[:SHOWN]]
+    if len(ranked) > SHOWN:
+        parts.append(f"{sum(c.total() for _, c in ranked[SHOWN:])} for {len(ranked) - SHOWN} other reason(s)")
+    return (f"{name}: {len(failed)} of {asked} linked page{'s' * (asked != 1)} not fetched "
+            f"({'; '.join(parts)}); summaries stored")
+
+
+def _listed(hosts: list[str]) -> str:
+    more = f" and {len(hosts) - SHOWN} other host(s)" if len(hosts) > SHOWN else ""
+    return ", ".join(hosts[:SHOWN]) + more
+
+
+def _host(link: str) -> str:
     try:
-        response = client.get(link, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
-    except (BudgetSpent, PagesBudgetSpent):
-        raise
-    except FetchError as exc:
-        batch.errors.append(f"{link}: linked page not fetched: {exc}")
-        return False
+        return urlsplit(link).hostname or link
+    except ValueError:                      # "http://[::1/p": an unclosed IPv6 bracket
+        return link
+
+
+def _page(entry, client: Client, batch: Batch) -> None:
+    """Fetch the page an item links to, as a document of the batch; a FetchError (a budget's
+    refusal too) goes up to `_pages`: the item then stays a teaser."""
+    link = entry.get("link")
+    response = client.get(link, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
     hints = {"guid": entry.get("id"), "title": entry.get("title"), "published": entry.get("published")}
     batch.documents.append(Document(origin=response.url, body=response.body, url=response.url,
                                     media_type=response.content_type, hints=hints))
-    return True

@@ -49,7 +49,10 @@ RETRY_AFTER_MAX = 86400.0
 
 class FetchError(Exception):
     """A fetch that failed, with a reason a person can act on; `status` is the HTTP status
-    when the server answered with an error, else None."""
+    when the server answered with an error, else None; `url` (set by Client.get) the request
+    that failed, after the redirects before it: a linked page's warning names its host."""
+
+    url: str | None = None
 
     def __init__(self, message: str, status: int | None = None):
         super().__init__(message)
@@ -87,6 +90,10 @@ class PagesBudgetSpent(NotFetched):
 
 class Refused(FetchError, httpcore.ConnectError):
     """An address the monitor will not connect to."""
+
+
+class TooLarge(FetchError):
+    """A body over the client's size cap (counted after decompression)."""
 
 
 @dataclass(frozen=True)
@@ -158,7 +165,9 @@ class GuardedBackend(httpcore.SyncBackend):
         for info in infos:
             reason = address_refused(info[4][0], self.allow_private)
             if reason:
-                raise Refused(f"refused to connect to {host} ({info[4][0]}): {reason}")
+                hint = "" if "metadata" in reason else \
+                    "; set allow_private = true on the source if it is meant to reach this network"
+                raise Refused(f"refused to connect to {host} ({info[4][0]}): {reason}{hint}")
         return DeadlineStream(super().connect_tcp(infos[0][4][0], port, _bounded(timeout), local_address,
                                                   socket_options))
 
@@ -210,13 +219,17 @@ class Client:
         headers = [(k.encode(), v.encode("latin-1", "replace")) for k, v in (
             ("If-None-Match", etag), ("If-Modified-Since", last_modified), ("Accept", accept)) if v]
         asked = url
-        for _ in range(self.max_redirects + 1):
-            _check_scheme(url)
-            response = self._once(url, headers, deadline, deadline - start)
-            if response.status in (301, 302, 303, 307, 308) and response.headers.get("location"):
-                url = _redirected(url, response.headers["location"])
-                continue
-            return _checked(response)
+        try:
+            for _ in range(self.max_redirects + 1):
+                _check_scheme(url)
+                response = self._once(url, headers, deadline, deadline - start)
+                if response.status in (301, 302, 303, 307, 308) and response.headers.get("location"):
+                    url = _redirected(url, response.headers["location"])
+                    continue
+                return _checked(response)
+        except FetchError as exc:
+            exc.url = url
+            raise
         raise FetchError(f"{asked}: more than {self.max_redirects} redirects (the last to {url})")
 
     def _once(self, url: str, headers: list, deadline: float, seconds: float) -> Response:
@@ -254,7 +267,7 @@ class Client:
             for piece in decoder(chunk):
                 size += len(piece)
                 if size > self.max_bytes:
-                    raise FetchError(f"{url}: body over the {self.max_bytes:,}-byte cap (after decompression)")
+                    raise TooLarge(f"{url}: body over the {self.max_bytes:,}-byte cap (after decompression)")
                 chunks.append(piece)
             if time.monotonic() > deadline:
                 raise TimedOut(f"{url}: took longer than the {round(seconds, 2):g}-second deadline")
@@ -355,6 +368,33 @@ def _checked(response: Response) -> Response:
     if response.status >= 400:
         raise FetchError(f"{response.url}: HTTP {response.status}", response.status)
     return response
+
+
+# A failed request's cause (what _once caught, or what httpcore wrapped) -> its reason in a
+# few words; the first cause in the chain that is one of these names it.
+CAUSES = ((Refused, "refused address"), (socket.gaierror, "cannot resolve host"),
+          (UnicodeError, "not a valid host name"), (ssl.SSLError, "TLS error"),
+          (ConnectionRefusedError, "connection refused"), (ConnectionResetError, "connection reset"))
+
+
+def reason_of(exc: FetchError) -> str:
+    """A failed request's reason in a few words and without its URL ("HTTP 404", "timed out",
+    "cannot resolve host", "connection refused", "too large"), so that the failures of many
+    requests can be counted together under one reason. Else the message without its leading
+    URL and any parenthesised detail ("more than 5 redirects")."""
+    if isinstance(exc, TimedOut):
+        return "timed out"
+    if exc.status:
+        return f"HTTP {exc.status}"
+    if isinstance(exc, TooLarge):
+        return "too large"
+    cause = exc.__cause__
+    while cause is not None:
+        for kind, reason in CAUSES:
+            if isinstance(cause, kind):
+                return reason
+        cause = cause.__cause__ or cause.__context__    # httpcore raises its errors in an except block
+    return re.sub(r"^\S+: ", "", str(exc), count=1).split(" (", 1)[0]
 
 
 def retry_after(value: str | None) -> float | None:

@@ -26,6 +26,9 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # isolates, word joiners and invisible operators, BOM, interlinear annotations.
 INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
                        "\ufff9-\ufffb]")
+# A story's label in an entry title is cut to this many characters: feed readers list about
+# 80-100 characters of a title, and the change itself should show after it.
+TITLE_STORY_CHARS = 60
 
 
 def entry_id(alert: dict) -> str:
@@ -51,7 +54,7 @@ def feed(alerts, title: str, feed_id: str) -> bytes:
 def _entry(alert: dict) -> ET.Element:
     entry = ET.Element(_q("entry"))
     _text(entry, "id", entry_id(alert))
-    _text(entry, "title", f"{alert['kind'].capitalize()}: {alert['subject']}: {change_text(alert)}")
+    _text(entry, "title", title(alert))
     _text(entry, "updated", alert["created"])
     _text(entry, "published", alert["created"])
     author = ET.SubElement(entry, _q("author"))
@@ -62,6 +65,17 @@ def _entry(alert: dict) -> ET.Element:
     content = ET.SubElement(entry, _q("content"), type="html")
     content.text = _clean(_content(alert))
     return entry
+
+
+def title(alert: dict) -> str:
+    """"<story>: Figure: <subject>: <before> → <after>": a feed reader lists entries by title,
+    and the story says which news the change is in (issue 15); its label is the story's latest
+    headline, cut so that the change still shows."""
+    story = flat(alert.get("story") or "")
+    if len(story) > TITLE_STORY_CHARS:
+        story = story[:TITLE_STORY_CHARS - 1] + "…"
+    text = f"{alert['kind'].capitalize()}: {alert['subject']}: {change_text(alert)}"
+    return f"{story}: {text}" if story else text
 
 
 def _content(alert: dict) -> str:

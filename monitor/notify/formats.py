@@ -11,15 +11,17 @@ import textwrap
 
 from tabulate import tabulate
 
-from .model import Digest, Section, change_text, flat as _flat, is_web, link_of, web_url
+from .model import Digest, Section, change_text, flat as _flat, is_web, link_of, outlet, web_url
 
 # The contract's keys, in its order; the rest of an alert row follows as extras.
 CONTRACT_KEYS = ["kind", "change", "subject", "actor", "value", "previous_value", "stance", "previous_stance",
                  "article", "previous_article", "evidence", "previous_evidence", "published"]
 EXTRA_KEYS = ["previous_actor", "low", "high", "unit", "level", "previous_published", "url", "title", "story", "story_id", "id",
-              "run_id", "created"]
+              "run_id", "created", "muted"]
 # Subjects longer than this are cut in the terminal table (the JSON and digest keep them whole).
 TABLE_SUBJECT_CHARS = 40
+# ... and the story (its latest headline) to this many: enough to tell two stories apart.
+TABLE_STORY_CHARS = 30
 # Plain text is wrapped for mail clients and terminals: RFC 5322 recommends lines under 78.
 TEXT_WIDTH = 76
 
@@ -54,9 +56,11 @@ def _number(value):
 def as_table(digest: Digest) -> str:
     if not digest.alerts:
         return "No alerts."
-    rows = [[row["id"], row["kind"], row["change"], _cut(_flat(row["subject"])), _cut(_flat(row["actor"] or ""), 32),
-             change_text(row), _flat(row.get("published") or "")] for row in digest.alerts]
-    return tabulate(rows, headers=["id", "kind", "change", "subject", "actor", "before → after", "published"])
+    rows = [[row["id"], _cut(_flat(row.get("story") or ""), TABLE_STORY_CHARS), row["kind"],
+             row["change"] + (" (muted)" if row.get("muted") else ""),
+             _cut(_flat(row["subject"])), _cut(_flat(row["actor"] or ""), 32), change_text(row),
+             _flat(row.get("published") or "")] for row in digest.alerts]
+    return tabulate(rows, headers=["id", "story", "kind", "change", "subject", "actor", "before → after", "published"])
 
 
 def _cut(text: str, width: int = TABLE_SUBJECT_CHARS) -> str:
@@ -66,20 +70,26 @@ def _cut(text: str, width: int = TABLE_SUBJECT_CHARS) -> str:
 # ---- Markdown ---------------------------------------------------------------------------------
 
 def as_markdown(digest: Digest) -> str:
-    """Per story, per subject or topic: the history table, each change, both sentences, links."""
+    """Per story: per subject or topic each change with both sentences and links, then each
+    figure's history table."""
     out = [f"# {_md(digest.title)}", "", f"{_md(digest.totals)} Window: {digest.window}; made {digest.generated}.", ""]
     if not digest.alerts:
         out += ["No alerts.", ""]
     for story in digest.stories:
         out += [f"## {_md(story.label)}", ""]
+        # The changes first, each subject's history after them (issue 15).
         for section in story.sections:
             out += [f"### {section.kind.capitalize()}: {_md(section.subject)}", ""]
-            out += _md_history(section) if section.history else []
             for row in section.alerts:
                 out += _md_alert(row)
+        for section in (s for s in story.sections if s.history):
+            out += [f"### History: {_md(section.subject)}", "", *_md_history(section)]
     if digest.failures:
         out += ["## Sources that failed", ""]
         out += [f"- **{_md(f.source)}**: {_md(f.error)} ({f.count}×, last {f.when})" for f in digest.failures] + [""]
+    if digest.warnings:
+        out += ["## Sources read with warnings", ""]
+        out += [f"- **{_md(f.source)}**: {_md(f.error)} ({f.count}×, last {f.when})" for f in digest.warnings] + [""]
     return "\n".join(out)
 
 
@@ -96,10 +106,10 @@ def _md_history(section: Section) -> list[str]:
 
 def _md_alert(row: dict) -> list[str]:
     lines = [f"- **{change_text(row)}** ({row['change'].replace('_', ' ')}) — {_md(row.get('actor') or 'unattributed')}",
-             f"  - now: “{_md(row['evidence'])}” — {_md_link(link_of(row), row.get('title'))}"
+             f"  - now: “{_md(row['evidence'])}” — {_md_source(link_of(row), row.get('title'))}"
              f"{', ' + _md(row['published']) if row.get('published') else ''}"]
     if row.get("previous_evidence"):
-        lines.append(f"  - before: “{_md(row['previous_evidence'])}” — {_md_link(link_of(row, True), None)}"
+        lines.append(f"  - before: “{_md(row['previous_evidence'])}” — {_md_source(link_of(row, True), None)}"
                      f"{', ' + _md(row['previous_published']) if row.get('previous_published') else ''}")
     return lines + [""]
 
@@ -119,6 +129,13 @@ def _md(text: str) -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
+
+
+def _md_source(target: str | None, title: str | None) -> str:
+    """Evidence's article with its outlet's domain first (issue 15): who published it shows
+    without following the link."""
+    site = outlet(target)
+    return f"**{_md(site)}** · {_md_link(target, title)}" if site else _md_link(target, title)
 
 
 def _md_link(target: str | None, title: str | None) -> str:
@@ -146,12 +163,17 @@ def as_text(digest: Digest) -> str:
         out += ["=" * TEXT_WIDTH, *_wrap(_flat(story.label)), "=" * TEXT_WIDTH, ""]
         for section in story.sections:
             out += [*_wrap(f"{section.kind.capitalize()}: {_flat(section.subject)}"), "-" * TEXT_WIDTH]
-            out += _text_history(section) if section.history else []
             for row in section.alerts:
                 out += _text_alert(row)
+        for section in (s for s in story.sections if s.history):
+            out += [*_wrap(f"History: {_flat(section.subject)}"), "-" * TEXT_WIDTH, *_text_history(section)]
     if digest.failures:
         out += ["SOURCES THAT FAILED", ""]
         for f in digest.failures:
+            out += _wrap(f"* {_flat(f.source)}: {_flat(f.error)} ({f.count}x, last {f.when})", "  ")
+    if digest.warnings:
+        out += ["", "SOURCES READ WITH WARNINGS", ""]
+        for f in digest.warnings:
             out += _wrap(f"* {_flat(f.source)}: {_flat(f.error)} ({f.count}x, last {f.when})", "  ")
     return "\n".join(out) + "\n"
 

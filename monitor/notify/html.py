@@ -14,11 +14,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .chart import chart
-from .model import Digest, change_text, is_web, link_of, web_url
+from .model import Digest, change_text, is_web, link_of, outlet, web_url
 
 # What the body template writes, and nothing else: article text can add no tag or attribute.
 TAGS = {"header", "section", "h1", "h2", "h3", "p", "span", "strong", "br", "div", "blockquote", "cite", "code",
-        "a", "ul", "li", "table", "thead", "tbody", "tr", "th", "td",
+        "a", "ul", "li", "table", "thead", "tbody", "tr", "th", "td", "details", "summary",
         "svg", "line", "polyline", "circle", "rect", "text", "title"}
 ATTRIBUTES = {
     "*": {"class"},
@@ -39,7 +39,7 @@ SHORT_TITLE = 60
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("monitor.notify", "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(chart=chart, change_text=change_text, link_of=link_of, link=_link)
+    env.globals.update(chart=chart, change_text=change_text, link_of=link_of, link=_link, source=_source)
     return env
 
 
@@ -49,6 +49,15 @@ def as_html(digest: Digest) -> str:
     clean = nh3.clean(body, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
                       link_rel="noopener noreferrer nofollow", strip_comments=True)
     return env.get_template("digest.html").render(title=digest.title, body=Markup(clean))
+
+
+def _source(target: str | None, title: str | None) -> Markup:
+    """Evidence's article with its outlet's domain first: who published it is read at a glance,
+    without following the link (issue 15)."""
+    site = outlet(target)
+    if not site:
+        return _link(target, title)
+    return Markup('<span class="outlet">{}</span> · {}').format(site, _link(target, title))
 
 
 def _link(target: str | None, title: str | None, short: bool = False) -> Markup:

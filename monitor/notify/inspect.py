@@ -18,9 +18,12 @@ from .model import UNDATED, flat as _flat, show_value
 def history(store, text: str, evidence: bool = False) -> str:
     """Every subject and topic whose label holds `text`, each with its timeline; the claims that
     raised an alert are marked with the change."""
+    subjects, topics = store.find_subjects(text), store.find_topics(text)
     labels = store.story_labels()
-    blocks = [_figure_timeline(store, s, labels, evidence) for s in store.find_subjects(text)]
-    blocks += [_topic_timeline(store, t, labels, evidence) for t in store.find_topics(text)]
+    # Each story named as the digest names it: by its latest headline (issue 15).
+    labels.update(store.current_labels(row["story_id"] for row in subjects + topics))
+    blocks = [_figure_timeline(store, s, labels, evidence) for s in subjects]
+    blocks += [_topic_timeline(store, t, labels, evidence) for t in topics]
     return "\n\n".join(blocks)
 
 

@@ -42,8 +42,19 @@ def to_email(notifier, digest: Digest, store, stop=None) -> None:
                 smtp.send_message(message)
         # UnicodeError: a host the resolver cannot encode (a label over 63 characters)
         except (smtplib.SMTPException, OSError, UnicodeError, ValueError) as exc:
-            reason = deadline.reason if deadline.expired else f"{type(exc).__name__}: {exc}"
+            reason = deadline.reason if deadline.expired else _reason(exc)
             raise NotifyError(f"{notifier.host}:{notifier.port}: {reason}") from exc
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong in words a user can act on: the setting to change where there is one,
+    an OS error's own text without "[Errno 111]"."""
+    if isinstance(exc, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(exc).upper():
+        return ("the server does not offer STARTTLS (tls = \"starttls\"): set tls = \"ssl\" for a server that "
+                "speaks TLS from the start (port 465), or tls = \"none\" for a local relay without TLS")
+    if isinstance(exc, OSError) and exc.strerror and not isinstance(exc, smtplib.SMTPException):
+        return f"{exc.strerror.lower()} ({type(exc).__name__})"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def mail_message(notifier, digest: Digest) -> EmailMessage:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import dateutil.parser
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 # A figure's table shows its latest rows; a subject followed for months would otherwise fill
 # a phone screen with corroborations. The chart still draws every point up to CHART_POINTS.
@@ -76,6 +76,7 @@ class Digest:
     alerts: tuple[dict, ...]
     stories: tuple[Story, ...] = ()
     failures: tuple[Failure, ...] = ()
+    warnings: tuple[Failure, ...] = ()     # sources read with warnings: one each, its latest line
     stats: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -86,16 +87,22 @@ class Digest:
         line = (f"{len(self.alerts)} alert{'s' * (len(self.alerts) != 1)}: {figures} figure change"
                 f"{'s' * (figures != 1)}, {positions} position change{'s' * (positions != 1)}, in "
                 f"{len(self.stories)} stor{'ies' if len(self.stories) != 1 else 'y'}")
-        if self.failures:
-            line += f"; {len(self.failures)} source{'s' * (len(self.failures) != 1)} failed"
+        failed = len({f.source for f in self.failures})      # sources, not lines: one may fail twice
+        if failed:
+            line += f"; {failed} source{'s' * (failed != 1)} failed"
+        if self.warnings:
+            line += f"; {len(self.warnings)} source{'s' * (len(self.warnings) != 1)} with warnings"
         return line + "."
 
 
 def build(store, alerts: list[dict], errors: list[dict] = (), window: str = "all alerts",
           title: str = "Monitor digest", sections: bool = True) -> Digest:
-    """The digest of `alerts` (store rows, oldest first) and run `errors` (store.run_errors rows);
+    """The digest of `alerts` (store rows, oldest first) and run `errors` (store.run_errors rows,
+    the warnings among them listed apart, one per source);
     without `sections`, only the alerts (for the JSON lines and the table)."""
     labels = store.story_labels()
+    # The heading a reader sees is the story's latest headline, not its first (issue 15).
+    labels.update(store.current_labels(row.get("story_id") for row in alerts))
     alerts = [{**row, "story": labels.get(row.get("story_id"))} for row in alerts]
     if not sections:
         return Digest(title=title, window=window, generated=_now(), alerts=tuple(alerts))
@@ -108,7 +115,7 @@ def build(store, alerts: list[dict], errors: list[dict] = (), window: str = "all
                           sections=tuple(_section(store, kind, rows) for (kind, _), rows in subjects.items()))
                     for story_id, subjects in by_story.items())
     return Digest(title=title, window=window, generated=_now(), alerts=tuple(alerts), stories=stories,
-                  failures=_failures(errors))
+                  failures=_failures(errors), warnings=_warnings(errors))
 
 
 def _now() -> str:
@@ -174,10 +181,22 @@ def _history(claims: list[dict], alerts: list[dict]) -> list[Point]:
 def _failures(errors) -> tuple[Failure, ...]:
     """One line per source and error, with how often it happened in the window."""
     grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for row in errors:
+    for row in (r for r in errors if r.get("kind", "error") == "error"):
         source, _, reason = row["error"].partition(": ")
         grouped[(source, reason or row["error"])].append(row["started"] or "")
     return tuple(Failure(source=s, error=e, when=max(w), count=len(w)) for (s, e), w in grouped.items())
+
+
+def _warnings(errors) -> tuple[Failure, ...]:
+    """One line per source read with warnings in the window: its latest warning (a pass
+    records one line per source, whose counts change from pass to pass), and in how many
+    runs it had one."""
+    latest: dict[str, Failure] = {}
+    for row in (r for r in errors if r.get("kind") == "warning"):       # oldest run first
+        source, _, line = row["error"].partition(": ")
+        count = latest[source].count + 1 if source in latest else 1
+        latest[source] = Failure(source=source, error=line or row["error"], when=row["started"] or "", count=count)
+    return tuple(latest.values())
 
 
 # ---- values as people read them ---------------------------------------------------------------
@@ -223,6 +242,19 @@ def link_of(row: dict, previous: bool = False) -> str | None:
     if previous:
         return row.get("previous_url") or row.get("previous_article")
     return row.get("url") or row.get("article")
+
+
+def outlet(target: str | None) -> str | None:
+    """The site an article comes from, shown beside its evidence ("apnews.com" of
+    "https://www.apnews.com/article/..."); None for a file given to ingest, whose path is
+    shown anyway, or a URL with no host."""
+    if not is_web(target):
+        return None
+    try:
+        host = urlsplit(target.strip()).hostname
+    except ValueError:          # a malformed URL ("http://[x"): no outlet rather than a crash
+        return None
+    return flat(host.removeprefix("www.")) if host else None
 
 
 def is_web(target: str | None) -> bool:

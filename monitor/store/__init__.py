@@ -1,6 +1,6 @@
 """The SQLite store: the only package that speaks SQL. This module reads and writes it;
 schema.py opens the file and holds the tables, creating or migrating a store to them (see
-README "The store"). WAL mode lets sqlite-utils and datasette read while the monitor writes.
+docs/store.md). WAL mode lets sqlite-utils and datasette read while the monitor writes.
 """
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from pathlib import Path
 
 from ..errors import StoreError
 from ..records import Actor, Directory
+from . import mutes as _mutes
 from . import schema
+from .labels import current_labels as _current_labels
+from .prune import PruneReport, prune as _prune
 from .rows import SourceRows
 from .schema import SCHEMA, SCHEMA_VERSION  # noqa: F401 (imported from monitor.store too)
 
@@ -101,9 +104,13 @@ class Store(SourceRows):
             if not _alive(row["pid"]):
                 self.db["runs"].update(row["id"], {"status": "interrupted"})
 
-    def finish_run(self, run_id: int, status: str, articles: int, alerts: int, errors: list[str]) -> None:
+    def finish_run(self, run_id: int, status: str, articles: int, alerts: int, errors: list[str],
+                   warnings: list[str] = ()) -> None:
+        """`warnings`: one line per source read with warnings (a pass's `warned`), kept apart
+        from the errors so that the digest does not count it as failed."""
         self.db["runs"].update(run_id, {"finished": now(), "status": status, "articles_added": articles,
-                                        "alerts_added": alerts, "errors": json.dumps(errors)})
+                                        "alerts_added": alerts, "errors": json.dumps(errors),
+                                        "warnings": json.dumps(list(warnings))})
 
     # articles
     def find_article(self, url: str | None, guid: str | None, fingerprint: str,
@@ -277,7 +284,38 @@ class Store(SourceRows):
         return self._insert("claims", row)
 
     def add_alert(self, row: dict) -> int:
-        return self._insert("alerts", {**row, "created": now()})
+        """Stored whether muted or not; a mute that matches is named in `muted` (mutes.py)."""
+        mute = None
+        mutes = _mutes.active(self.db)
+        if mutes:
+            label = self.story_labels().get(row.get("story_id")) if row.get("story_id") else None
+            mute = _mutes.matching(mutes, row, label)
+        return self._insert("alerts", {**row, "created": now(), "muted": mute and _mutes.describe(mute)})
+
+    def add_mute(self, field: str, text: str, until: str | None) -> dict:
+        """A mute of `field` and `text`; muting the same again (case aside) sets its end anew."""
+        with self.transaction():
+            same = self._one("select id from mutes where field = ? and lower(text) = lower(?)", [field, text])
+            if same:
+                pk = same["id"]
+                self.db.execute("update mutes set until = ? where id = ?", [until, pk])
+            else:
+                pk = self._insert("mutes", {"field": field, "text": text, "until": until, "created": now()})
+        return self._one("select * from mutes where id = ?", [pk])
+
+    def remove_mutes(self, field: str | None = None, text: str | None = None, mute_id: int | None = None) -> int:
+        """Mutes removed: by id, or by field and text (case-insensitive); the count."""
+        with self.transaction():
+            if mute_id is not None:
+                cursor = self.db.execute("delete from mutes where id = ?", [mute_id])
+            else:
+                cursor = self.db.execute("delete from mutes where field = ? and lower(text) = lower(?)",
+                                         [field, text])
+        return cursor.rowcount
+
+    def mutes(self) -> list[dict]:
+        """Every mute, those that ended too (their `until` is past), oldest first."""
+        return list(self.db.query("select * from mutes order by id"))
 
     def alerts(self, since_id: int = 0, run_id: int | None = None, since: str | None = None) -> list[dict]:
         """Alerts oldest first: after an id, of one run, or raised at or after `since` (ISO 8601, UTC)."""
@@ -338,21 +376,23 @@ class Store(SourceRows):
             "left join people p on p.key = c.actor_key where c.article_id = ? order by c.id", [article_id]))
 
     def run_errors(self, since: str | None = None, run_ids: list[int] | None = None) -> list[dict]:
-        """Errors of runs started at or after `since`, or of the given runs: one row per error."""
+        """Errors and warnings of runs started at or after `since`, or of the given runs: one
+        row per line, its `kind` "error" or "warning"."""
+        columns = "id, started, errors, warnings"
         if run_ids is not None:
             marks = ",".join("?" * len(run_ids))
-            rows = self.db.query(f"select id, started, errors from runs where id in ({marks}) order by id", run_ids)
+            rows = self.db.query(f"select {columns} from runs where id in ({marks}) order by id", run_ids)
         else:
-            rows = self.db.query("select id, started, errors from runs where started >= ? order by id", [since or ""])
-        return [{"run_id": r["id"], "started": r["started"], "error": e}
-                for r in rows for e in json.loads(r["errors"] or "[]")]
+            rows = self.db.query(f"select {columns} from runs where started >= ? order by id", [since or ""])
+        return [{"run_id": r["id"], "started": r["started"], "error": line, "kind": kind}
+                for r in rows for kind in ("error", "warning") for line in json.loads(r[kind + "s"] or "[]")]
 
     # deliveries
     def pending_alerts(self, notifier: str, limit: int = -1) -> list[dict]:
         """Alerts this notifier has not delivered yet, oldest first (the first `limit` of them)."""
         return list(self.db.query(
             "select a.* from alerts a left join deliveries d on d.alert_id = a.id and d.notifier = ? "
-            "where d.alert_id is null order by a.id limit ?", [notifier, limit]))
+            "where d.alert_id is null and a.muted is null order by a.id limit ?", [notifier, limit]))
 
     def mark_delivered(self, notifier: str, alert_ids: list[int]) -> None:
         """Record a delivery; one transaction, so a crash leaves all of a message's alerts pending or none."""
@@ -368,6 +408,17 @@ class Store(SourceRows):
 
     def story_labels(self) -> dict[int, str]:
         return {r["id"]: r["label"] for r in self.db.query("select id, label from stories")}
+
+    def current_labels(self, story_ids) -> dict[int, str]:
+        """The latest headline of each of these stories that has one (labels.py)."""
+        return _current_labels(self.db, story_ids)
+
+    # retention
+    def prune(self, before: str, vacuum: bool = True) -> PruneReport:
+        """Drop the text of the articles ingested before `before` (ISO 8601, UTC) and keep
+        everything else: rows, claims, baselines, alerts (prune.py says why). ValueError for
+        a cutoff that is no time; StoreError when the store cannot be written."""
+        return _prune(self, before, vacuum)
 
     def _insert(self, table: str, row: dict, ignore: bool = False, upsert: tuple[str, ...] = ()) -> int:
         """One row by a plain INSERT: the per-article writes go here. sqlite-utils' insert reads

@@ -1,7 +1,7 @@
 """The store's file and schema: how a store is opened, its tables, and how it is created or
 migrated to them.
 
-Tables (see README "The store"):
+Tables (see docs/store.md):
   runs          one row per `ingest`/`run` call: when, what, how it ended
   articles      one row per article version, deduplicated by URL and content fingerprint
   stories       clusters of articles about one event, with their salient terms
@@ -35,7 +35,7 @@ BUSY_TIMEOUT_MS = 30_000
 
 SCHEMA = {
     "runs": {"id": int, "command": str, "started": str, "finished": str, "status": str, "inputs": int,
-             "articles_added": int, "alerts_added": int, "errors": str, "pid": int},
+             "articles_added": int, "alerts_added": int, "errors": str, "warnings": str, "pid": int},
     "stories": {"id": int, "label": str, "titled": int, "last_published": str, "terms": str, "created": str, "updated": str, "articles": int},
     "articles": {"id": int, "url": str, "canonical": str, "origin": str, "guid": str, "fingerprint": str, "title": str,
                  "published": str, "format": str, "text": str, "story_id": int, "run_id": int,
@@ -65,7 +65,9 @@ SCHEMA = {
                "high": float, "unit": str, "stance": str, "previous_stance": str, "article": str,
                "previous_article": str, "evidence": str, "previous_evidence": str, "published": str,
                "previous_published": str, "story_id": int, "title": str, "url": str, "level": str,
-               "previous_url": str, "created": str},
+               "previous_url": str, "created": str, "muted": str},
+    # What `monitor mute` silences (store/mutes.py): alerts matching one are stored, marked, never delivered.
+    "mutes": {"id": int, "field": str, "text": str, "until": str, "created": str},
     # One row per alert a notifier has delivered: nothing is sent twice to the same notifier.
     "deliveries": {"notifier": str, "alert_id": int, "delivered": str},
     "notifiers": {"name": str, "kind": str, "last_attempt": str, "last_success": str, "last_error": str,
@@ -79,7 +81,9 @@ INDEXES = [("articles", ["url"]), ("articles", ["canonical"]), ("articles", ["fi
            ("alerts", ["run_id"]), ("alerts", ["article_id"]), ("alerts", ["created"]),
            ("alerts", ["subject_key"]), ("figure_latest", ["subject_key"]), ("runs", ["started"]),
            ("stories", ["last_published"]), ("stories", ["updated"]), ("runs", ["status"]),
-           ("story_terms", ["term"])]
+           ("story_terms", ["term"]),
+           # a story's latest headline (labels.py) without reading every article
+           ("articles", ["story_id"])]
 # Full-text search over articles (sqlite-utils keeps it in step with triggers):
 #   sqlite-utils search monitor.db articles "death toll"
 FTS_COLUMNS = ["title", "text"]
