@@ -102,6 +102,23 @@ def test_a_refused_starttls_names_tls(tmp_path):
     assert refused == "connection refused (ConnectionRefusedError)" and "Errno" not in refused
 
 
+def test_a_notifier_that_cannot_connect_says_so_in_the_one_voice(tmp_path):
+    from localserver import write_config
+    import socket
+    with socket.socket() as sock:                           # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    cfg = write_config(tmp_path, [], notifiers=[{"name": "hook", "kind": "webhook",
+                                                 "url": f"http://127.0.0.1:{port}/hook"}])
+    assert invoke("ingest", "--db", tmp_path / "monitor.db", SEEDS / "000_413534c7782e8021.txt",
+                  SEEDS / "001_9bb39093bd7addb8.txt").exit_code == 0
+    result = invoke("notify", "--config", cfg)
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: ") and "connection refused" in line.lower(), line
+    assert "Error:" not in line and "[Errno" not in line, line
+
+
 def test_help_with_h_and_one_error_voice(tmp_path):
     for args in (["-h"], ["run", "-h"], ["sources", "add", "-h"]):
         result = invoke(*args)

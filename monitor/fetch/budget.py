@@ -25,6 +25,7 @@ from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..errors import describe
 from . import fetch as fetch_stage
 from .http import BudgetSpent, Client, FetchError, PagesBudgetSpent, Response, TimedOut
 
@@ -173,8 +174,7 @@ def _fetch_one(source, state: dict, client: Client, limit: threading.Semaphore, 
         try:
             return fetch_stage(source, state, Gate(client, budget))
         except FETCHER_FAULTS as exc:
-            raise FetchError(f"{source.url or source.path}: the fetch failed: "
-                             f"{type(exc).__name__}: {exc}") from exc
+            raise FetchError(f"{source.url or source.path}: the fetch failed: {describe(exc)}") from exc
 
 
 def finished(future: Future, stop: threading.Event | None) -> bool:

@@ -20,7 +20,7 @@ import certifi
 import httpcore
 import httpx
 
-from ..errors import MonitorError
+from ..errors import MonitorError, describe
 
 # How often a delivery in hand looks at the stop event (seconds): the same poll as a fetch's
 # (fetch/budget.py), so SIGTERM waits no longer for a notifier than for a fetch.
@@ -120,7 +120,7 @@ def post_json(url: str, body: bytes, deadline: Deadline, user_agent: str) -> int
             return response.status
     except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol,
             OSError, UnicodeError, ValueError) as exc:     # UnicodeError: a host label the resolver cannot encode
-        reason = deadline.reason if deadline.expired else f"{type(exc).__name__}: {exc}"
+        reason = deadline.reason if deadline.expired else describe(exc)
         raise NotifyError(f"{url}: {reason}") from exc
 
 

@@ -19,6 +19,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from ..errors import describe
 from .deadline import Deadline, NotifyError
 from .formats import as_markdown, as_text
 from .html import as_html
@@ -52,9 +53,7 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(exc).upper():
         return ("the server does not offer STARTTLS (tls = \"starttls\"): set tls = \"ssl\" for a server that "
                 "speaks TLS from the start (port 465), or tls = \"none\" for a local relay without TLS")
-    if isinstance(exc, OSError) and exc.strerror and not isinstance(exc, smtplib.SMTPException):
-        return f"{exc.strerror.lower()} ({type(exc).__name__})"
-    return f"{type(exc).__name__}: {exc}"
+    return describe(exc)
 
 
 def mail_message(notifier, digest: Digest) -> EmailMessage:
