@@ -214,3 +214,11 @@ def test_muting_the_same_again_sets_its_end_not_a_second_mute(tmp_path):
     listed = invoke("mute", "--db", db).stdout.splitlines()
     assert len(listed) == 3 and "Injured" in listed[2], listed          # header, rule, one mute
     assert invoke("unmute", "--db", db, "subject", "INJURED").exit_code == 0
+
+
+def test_a_refused_add_names_the_options_typed(tmp_path):
+    cfg = config(tmp_path)
+    bad = invoke("sources", "add", "--config", cfg, "Wire", "https://example.org/feed.xml", "--every", "5x")
+    assert bad.exit_code == 2 and "--every '5x'" in bad.stderr and "sources[" not in bad.stderr
+    where = invoke("sources", "add", "--config", cfg, "Wire", "ftp://example.org/x")
+    assert "WHERE 'ftp://example.org/x'" in where.stderr

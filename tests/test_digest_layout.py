@@ -194,3 +194,12 @@ def test_undated_articles_are_placed_in_arrival_order_and_said_so(tmp_path):
     svg = re.search(r'<svg class="chart".*?</svg>', page, re.S).group(0)
     assert dates == ["2024-11-04", "2024-11-05"] and ">undated<" not in svg
     assert "1 of 3 articles give no date: each is drawn in the order it arrived" in page
+
+
+def test_the_stores_views_name_the_story_as_the_digest_does(floods):
+    """sqlite-utils and datasette readers see the same story label as the CLI (schema 4)."""
+    import sqlite3
+    with sqlite3.connect(floods) as conn:
+        stories = {row[0] for row in conn.execute("select story from alerts_view")}
+        figures = {row[0] for row in conn.execute("select story from figures_view")}
+    assert stories == {LATEST} and LATEST in figures

@@ -143,3 +143,13 @@ def test_ingest_takes_a_folder(tmp_path):
 def test_every_command_has_short_help(name):
     result = invoke(name, "-h")
     assert result.exit_code == 0 and result.stdout.startswith("Usage: ") and "-h, --help" in result.stdout
+
+
+def test_run_v_gives_a_failed_sources_reason_once(server, tmp_path):
+    from localserver import write_config
+    cfg = write_config(tmp_path, [{"name": "Broken", "kind": "feed", "url": server.url("/nothing.xml"),
+                                   "fetch_article": False}])
+    result = invoke("run", "-v", "--config", cfg)
+    assert result.exit_code == 1
+    assert "Broken: failed (below)" in result.stderr
+    assert result.stderr.count("HTTP 404") == 1, result.stderr

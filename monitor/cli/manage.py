@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -103,7 +104,7 @@ def sources_add(config_path, name, where, kind, every, allow_private):
     config = load_config(config_path)
     table = {"name": name, "kind": kind, "path" if kind == "files" else "url": where, "every": every,
              "allow_private": allow_private}
-    added = _edit(lambda: edit.add_sources(config.path, [table]))
+    added = _edit(lambda: edit.add_sources(config.path, [table]), f"sources[{len(config.sources)}]")
     info(f"{name}: added to {config.path}")
     source = next(s for s in added.sources if s.name == name)
     if source.kind == "files" and not Path(source.path).is_dir():
@@ -172,11 +173,23 @@ def sources_export(config_path):
         info(f"{left_out} source(s) that are not feeds (wordpress, page, files) left out")
 
 
-def _edit(action):
+# The option or argument of `sources add` behind each key of the table it writes.
+OPTION_OF = {"url": "WHERE", "path": "WHERE", "name": "NAME", "every": "--every", "kind": "--kind",
+             "allow_private": "--allow-private"}
+
+
+def _edit(action, new_table: str | None = None):
+    """Run an edit of the config; its refusal is one error line (exit 2). The keys of a table
+    `sources add` wrote are named as the options the user typed: "--every '5x'", not
+    "sources[3].every = '5x'"."""
     try:
         return action()
     except config_module.ConfigError as exc:
-        fail(str(exc), EXIT_CONFIG)
+        text = str(exc)
+        if new_table:
+            text = re.sub(rf"{re.escape(new_table)}\.(\w+)( = )?",
+                          lambda m: OPTION_OF.get(m.group(1), m.group(0)) + (" " if m.group(2) else ""), text)
+        fail(text, EXIT_CONFIG)
 
 
 def _unique(name: str, taken: set[str]) -> str:

@@ -103,7 +103,9 @@ def _progress():
 
 
 def _result(name: str, report: schedule.PassReport) -> str:
-    return "error" if name in report.failed else "warning" if name in report.warned else "ok"
+    """The word of a progress line; a failure's reason comes once, in its error line after the pass."""
+    return "failed (below)" if name in report.failed else "ok, with warnings (below)" if name in report.warned \
+        else "ok"
 
 
 def _print_pass(report: schedule.PassReport) -> None:

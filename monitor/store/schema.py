@@ -28,7 +28,8 @@ import sqlite_utils
 from ..errors import StoreError
 from ..views import VIEWS
 
-SCHEMA_VERSION = 3
+# 4: the views name a story by its latest headline and show an alert's mute (issue 15).
+SCHEMA_VERSION = 4
 # A writer waits this long for another writer's lock before giving up: a cron pass and a
 # reader such as datasette never hold it longer than one article's transaction.
 BUSY_TIMEOUT_MS = 30_000
