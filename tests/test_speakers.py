@@ -343,3 +343,24 @@ def test_the_ministers_after_a_joint_statement_are_both():
     assert [a.levels[-1][1] for a in holders_] == ["Chile", "Peru"]
     assert [a.name for a in holders_] == ["Ana Ruiz", "Tomas Vidal"]
 
+
+
+# ---- a speaker whose appositive names another body -----------------------------------------------
+
+def figure_sources(*paragraphs: str) -> list[str]:
+    figures = extract(Article(origin="hand-written.txt", text="\n\n".join(paragraphs),
+                              published="2025-03-02")).figures
+    return [f.source.describe() if f.source else "" for f in figures]
+
+
+def test_a_quotes_speaker_is_not_the_body_named_in_his_appositive():
+    sources = figure_sources("Flood toll rises in the valley",
+                             "“The death toll now stands at 412,” Tomas Brel, an officer in the army control room "
+                             "coordinating the search, said on Wednesday.")
+    assert sources and sources[0].startswith("Tomas Brel"), sources
+
+
+def test_a_speaker_with_a_short_appositive_keeps_the_statement():
+    sources = figure_sources("Flood toll rises in the valley",
+                             "“At least 96 people have died,” Lena Ortiz, a police spokeswoman, told reporters.")
+    assert sources and sources[0].startswith("Lena Ortiz"), sources
