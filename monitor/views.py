@@ -9,15 +9,16 @@ from __future__ import annotations
 # The article a row points at: its URL when it has one, else the path given to `ingest`.
 _LINK = "coalesce(a.url, a.origin)"
 # A story as the digest names it: the headline of its latest article (store/labels.py says which),
-# else its first headline (stories.label, which the topic stage keeps reading).
-_STORY = """coalesce((select a2.title from articles a2 where a2.story_id = s.id and coalesce(a2.title, '') != ''
+# else its first headline (stories.label, which the topic stage keeps reading). An expression over
+# a story row `s`; the views and store/labels.py both use it.
+STORY_LABEL = """coalesce((select a2.title from articles a2 where a2.story_id = s.id and coalesce(a2.title, '') != ''
                       and (coalesce(a2.published, '') = '' or substr(a2.published, 1, 10) >= coalesce(s.last_published, ''))
                       order by a2.id desc limit 1), s.label)"""
 
 VIEWS = {
     # One row per alert, newest first, with its story and both sides of the change.
     "alerts_view": f"""
-        select al.id, al.created, {_STORY} as story, al.kind, al.change, al.subject, al.actor,
+        select al.id, al.created, {STORY_LABEL} as story, al.kind, al.change, al.subject, al.actor,
                case when al.kind = 'figure' then al.previous_value else al.previous_stance end as before,
                case when al.kind = 'figure' then al.value else al.stance end as after,
                al.evidence, al.previous_evidence, al.published, al.previous_published,
@@ -26,7 +27,7 @@ VIEWS = {
         order by al.id desc""",
     # One row per figure read: what was counted, by whom, how much, and the sentence.
     "figures_view": f"""
-        select c.id, {_STORY} as story, sub.label as subject, c.actor as source, c.value, c.low, c.high,
+        select c.id, {STORY_LABEL} as story, sub.label as subject, c.actor as source, c.value, c.low, c.high,
                c.qualifier, c.unit, c.quote, c.sentence, c.past, a.published, a.title, {_LINK} as article,
                c.article_id, c.subject_key
         from claims c join articles a on a.id = c.article_id
@@ -36,7 +37,7 @@ VIEWS = {
         order by c.id""",
     # One row per position read: who, on what proposition, which stance, the cue and the sentence.
     "positions_view": f"""
-        select c.id, {_STORY} as story, t.label as topic, t.scale, c.actor, c.stance, c.cue, c.sentence,
+        select c.id, {STORY_LABEL} as story, t.label as topic, t.scale, c.actor, c.stance, c.cue, c.sentence,
                c.past, a.published, a.title, {_LINK} as article, c.article_id, c.topic_id
         from claims c join articles a on a.id = c.article_id
              left join topics t on t.id = c.topic_id

@@ -93,8 +93,8 @@ def _grammatical_subject(text: str, pos: int, found: list[Mention], usable=lambd
     if not before:
         return None
     if not gap_ok(text[before[0].end:pos]):
-        # The nearest name may stand inside the subject's appositive: '"...," Mir Rabbi, an
-        # officer in the army control room, said' (the army is not the subject; Rabbi is).
+        # The nearest name may stand inside the subject's appositive: '"...," Ana Ruiz, an
+        # officer in the army control room, said' (the army is not the subject; Ruiz is).
         return next((m for m in before[1:] if APPOSITIVE_GAP.fullmatch(text[m.end:pos])), None)
     for earlier in before[1:]:
         if APPOSITIVE_GAP.fullmatch(text[earlier.end:pos]) and earlier.start < before[0].start:

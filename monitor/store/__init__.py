@@ -286,9 +286,10 @@ class Store(SourceRows):
     def add_alert(self, row: dict) -> int:
         """Stored whether muted or not; a mute that matches is named in `muted` (mutes.py)."""
         mute = None
-        mutes = _mutes.active(self.db)
+        mutes = _mutes.active(self.db, now())
         if mutes:
-            label = self.story_labels().get(row.get("story_id")) if row.get("story_id") else None
+            story = self._one("select label from stories where id = ?", [row.get("story_id")])
+            label = story["label"] if story else None
             mute = _mutes.matching(mutes, row, label)
         return self._insert("alerts", {**row, "created": now(), "muted": mute and _mutes.describe(mute)})
 

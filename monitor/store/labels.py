@@ -8,25 +8,24 @@ of the story's latest article, found through the index on articles.story_id.
 
 "Latest" is by arrival among the articles dated on the story's latest day or undated: an
 undated article counts as news when it arrives, while an older article that arrives late (a
-backfill, a feed re-read) does not relabel the story.
+backfill, a feed re-read) does not relabel the story. The SQL is views.STORY_LABEL, which the
+store's views (alerts_view, figures_view, positions_view) use too.
 """
 from __future__ import annotations
 
-LATEST_TITLE = """
-    select a.title from articles a join stories s on s.id = a.story_id
-    where a.story_id = ? and coalesce(a.title, '') != ''
-      and (coalesce(a.published, '') = '' or substr(a.published, 1, 10) >= coalesce(s.last_published, ''))
-    order by a.id desc limit 1"""
+from ..views import STORY_LABEL
+
+CURRENT_LABEL = f"select {STORY_LABEL} from stories s where s.id = ?"
 
 
 def current_labels(db, story_ids) -> dict[int, str]:
-    """{story id: its latest headline} for the stories of `story_ids` that have a titled
-    article; a story of untitled articles is left out (its stored label stands)."""
+    """{story id: its current label} for the stories of `story_ids` (one query each, through
+    the index on articles.story_id)."""
     labels = {}
     for story_id in dict.fromkeys(story_ids):
         if story_id is None:
             continue
-        row = db.execute(LATEST_TITLE, [story_id]).fetchone()
-        if row:
+        row = db.execute(CURRENT_LABEL, [story_id]).fetchone()
+        if row and row[0]:
             labels[story_id] = row[0]
     return labels

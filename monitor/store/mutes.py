@@ -10,13 +10,7 @@ the mute keep their state: a mute is about what comes, and what was delivered st
 """
 from __future__ import annotations
 
-import datetime as dt
-
 MUTE_FIELDS = ("subject", "topic", "actor", "story")
-
-
-def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def describe(mute: dict) -> str:
@@ -24,8 +18,8 @@ def describe(mute: dict) -> str:
     return f"{mute['field']} {mute['text']!r}{until}"
 
 
-def active(db, at: str | None = None) -> list[dict]:
-    at = at or now()
+def active(db, at: str) -> list[dict]:
+    """The mutes in force at `at` (ISO 8601, UTC, as the store writes times)."""
     return list(db.query("select * from mutes where until is null or until > ? order by id", [at]))
 
 
